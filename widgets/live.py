@@ -1,0 +1,429 @@
+"""The one live-update mechanism of the course: newest value wins, slow work off the main thread.
+
+Two pieces, neither of which imports ipywidgets:
+
+:class:`Runner`
+    Runs a function on a background worker thread. It holds at most one pending request: a new
+    request replaces the pending one (so there is never a backlog of stale work) and cancels a
+    running generator job. Results are delivered in the order they were requested, so a stale
+    result is never drawn over a newer one. A function that returns a *generator* is a slow job:
+    each ``yield Progress(fraction, partial)`` updates the progress and streams a partial result
+    (throttled to ``max_rate`` per second), and the job stops within one step when cancelled.
+
+:class:`LiveState`
+    A traitlets object that holds a panel's parameters (declared with :func:`widgets.params.param`,
+    so every value is validated), the latest ``result``, a ``status`` line, ``busy`` and
+    ``progress``. Changing a parameter requests ``compute(**params)`` on the state's runner.
+    Errors in compute, and in anything that observes ``result`` (the view's render), land in
+    ``status``; they never escape into the kernel.
+
+Tests and homework use it headless::
+
+    state.set(depth=5)
+    state.wait()
+    state.result
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from traitlets import All, Any, Bool, Float, HasTraits, Int, Unicode, observe
+
+from .params import InvalidValue, Param
+
+__all__ = ["Progress", "Runner", "LiveState", "short_error"]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a slow job yields: the fraction done and, optionally, a partial result to show."""
+
+    fraction: float
+    partial: object = None
+    message: str = ""
+
+
+def short_error(exc: BaseException) -> str:
+    """One line for a status bar: the exception's type and message, no traceback."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    name = type(exc).__name__
+    if isinstance(exc, InvalidValue):
+        return text
+    return f"{name}: {text}" if text else name
+
+
+class Runner:
+    """Run ``fn`` off the calling thread; the newest request wins.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(*args, **kwargs)`` returns a result, or a generator yielding :class:`Progress`
+        items and finally returning (``return value``) the result. A generator's last partial is
+        used as the result when it returns None.
+    on_result : callable
+        ``on_result(value, final)`` is called on the worker thread for each partial
+        (``final=False``) and for the result (``final=True``).
+    on_error : callable
+        ``on_error(exc)`` for an exception in ``fn`` or in ``on_result``.
+    on_progress : callable, optional
+        ``on_progress(fraction, message)``.
+    on_busy : callable, optional
+        ``on_busy(flag)`` when the worker starts or finishes a burst of work.
+    max_rate : float
+        At most this many partial results per second are delivered (the view refreshes at most
+        this often); the final result is always delivered.
+    name : str
+        Name of the worker thread.
+    """
+
+    def __init__(
+        self,
+        fn: Callable,
+        *,
+        on_result: Callable,
+        on_error: Callable,
+        on_progress: Callable | None = None,
+        on_busy: Callable | None = None,
+        max_rate: float = 10.0,
+        name: str = "mathdl-runner",
+    ):
+        self._fn = fn
+        self._on_result = on_result
+        self._on_error = on_error
+        self._on_progress = on_progress or (lambda fraction, message: None)
+        self._on_busy = on_busy or (lambda flag: None)
+        self._min_interval = 1.0 / max_rate if max_rate > 0 else 0.0
+        self._name = name
+        self._cv = threading.Condition()
+        self._pending = None  # (generation, args, kwargs): at most one, the newest
+        self._submitted = 0  # generation of the newest request
+        self._cancelled_upto = 0  # jobs of this generation or older stop at their next step
+        self._running = 0  # generation being computed, 0 if none
+        self._thread: threading.Thread | None = None
+        # statistics, read by tests and benchmarks
+        self.n_started = 0
+        self.n_delivered = 0
+        self.max_pending = 0
+
+    # ------------------------------------------------------------------ public API
+    def submit(self, *args, **kwargs) -> int:
+        """Request ``fn(*args, **kwargs)``; returns the request's generation number.
+
+        A pending request that has not started is dropped; a running generator job is asked to
+        stop at its next step. A running plain function finishes (it cannot be interrupted), and
+        its result is still delivered, since it is newer than what is shown.
+        """
+        with self._cv:
+            self._submitted += 1
+            gen = self._submitted
+            self._pending = (gen, args, kwargs)
+            self.max_pending = max(self.max_pending, 1)
+            self._cancelled_upto = max(self._cancelled_upto, gen - 1)
+            self._ensure_thread()
+            self._cv.notify_all()
+        return gen
+
+    def cancel(self) -> None:
+        """Drop the pending request and stop the running job at its next step."""
+        with self._cv:
+            self._pending = None
+            self._cancelled_upto = self._submitted
+            self._cv.notify_all()
+
+    @property
+    def busy(self) -> bool:
+        with self._cv:
+            return self._pending is not None or self._running != 0
+
+    def wait(self, timeout: float | None = 30.0) -> bool:
+        """Block until no work is pending or running; False if ``timeout`` seconds passed first."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cv:
+            while self._pending is not None or self._running != 0:
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return False
+                self._cv.wait(remaining)
+        return True
+
+    def is_cancelled(self, generation: int) -> bool:
+        return generation <= self._cancelled_upto
+
+    # ------------------------------------------------------------------ worker
+    def _ensure_thread(self):
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._loop, name=self._name, daemon=True)
+            self._thread.start()
+
+    def _loop(self):
+        while True:
+            with self._cv:
+                while self._pending is None:
+                    self._cv.wait()
+                gen, args, kwargs = self._pending
+                self._pending = None
+                first = self._running == 0
+                self._running = gen
+            if first:
+                self._safe(self._on_busy, True)
+            try:
+                self._run(gen, args, kwargs)
+            finally:
+                with self._cv:
+                    self._running = 0
+                    idle = self._pending is None
+                    if idle:
+                        self._cv.notify_all()
+                if idle:
+                    self._safe(self._on_busy, False)
+                    with self._cv:
+                        self._cv.notify_all()
+
+    def _run(self, gen, args, kwargs):
+        self.n_started += 1
+        try:
+            out = self._fn(*args, **kwargs)
+            if inspect.isgenerator(out):
+                self._run_generator(gen, out)
+            elif not self.is_cancelled(gen) or self._pending is not None:
+                self._deliver(out, True)
+        except Exception as exc:  # shown in the status line, never swallowed
+            if not self.is_cancelled(gen) or self._pending is not None:
+                self._safe(self._on_error, exc)
+
+    def _run_generator(self, gen, job):
+        last_shown = 0.0
+        last_partial = None
+        result = None
+        try:
+            while True:
+                if self.is_cancelled(gen):
+                    job.close()
+                    return
+                try:
+                    item = next(job)
+                except StopIteration as stop:
+                    result = stop.value
+                    break
+                if not isinstance(item, Progress):
+                    item = Progress(float("nan"), item)
+                if item.partial is not None:
+                    last_partial = item.partial
+                now = time.monotonic()
+                if now - last_shown >= self._min_interval:
+                    last_shown = now
+                    self._safe(self._on_progress, item.fraction, item.message)
+                    if item.partial is not None:
+                        self._deliver(item.partial, False)
+        finally:
+            job.close()
+        self._safe(self._on_progress, 1.0, "")
+        self._deliver(result if result is not None else last_partial, True)
+
+    def _deliver(self, value, final):
+        try:
+            self._on_result(value, final)
+            self.n_delivered += 1
+        except Exception as exc:
+            self._safe(self._on_error, exc)
+
+    @staticmethod
+    def _safe(fn, *args):
+        try:
+            fn(*args)
+        except Exception:  # last resort: the kernel's log, never a dead worker
+            traceback.print_exc(file=sys.stderr)
+
+
+class LiveState(HasTraits):
+    """Parameters, latest result and status of one panel; knows nothing of ipywidgets.
+
+    Subclasses declare parameters with :func:`widgets.params.param` and implement
+    :meth:`compute`, a pure function of the parameters (usually a thin call into ``course``). It
+    may return a result, or be a generator that yields :class:`Progress` and returns the result.
+
+    Attributes
+    ----------
+    result : object
+        The newest result delivered (partial results of a slow job included).
+    final : bool
+        False while ``result`` is a partial result of a running job.
+    status : str
+        One line for the panel's status bar: the last error or rejected value, else ''.
+    ok : bool
+        False when ``status`` reports an error.
+    busy : bool
+        True while work is pending or running.
+    progress : float
+        Fraction done of the running job, in [0, 1].
+    generation : int
+        Number of the request whose result is shown.
+    """
+
+    result = Any(None, allow_none=True)
+    final = Bool(True)
+    status = Unicode("")
+    ok = Bool(True)
+    busy = Bool(False)
+    progress = Float(0.0)
+    generation = Int(0)
+
+    #: Recompute when a parameter changes. Panels whose work is started by a button set False.
+    auto = True
+    #: Partial results delivered per second at most.
+    max_rate = 10.0
+
+    def __init__(self, compute_now: bool = True, **values):
+        super().__init__()
+        self._lock = threading.RLock()
+        self._runner = Runner(
+            self._compute_request,
+            on_result=self._on_result,
+            on_error=self._on_error,
+            on_progress=self._on_progress,
+            on_busy=self._on_busy,
+            max_rate=self.max_rate,
+            name=f"mathdl-{type(self).__name__}",
+        )
+        if values:
+            self.set(**values)
+        if compute_now and self.auto:
+            self.request()
+
+    # ------------------------------------------------------------------ parameters
+    @classmethod
+    def param_specs(cls) -> dict:
+        """``{name: Spec}`` of the declared parameters, in declaration order."""
+        cached = cls.__dict__.get("_param_specs_cache")
+        if cached is None:
+            cached = {}
+            for klass in reversed(cls.__mro__):
+                for name, value in vars(klass).items():
+                    if isinstance(value, Param):
+                        cached.pop(name, None)
+                        cached[name] = value.spec
+            cls._param_specs_cache = cached
+        return dict(cached)
+
+    def params(self) -> dict:
+        """A snapshot of the current parameter values."""
+        return {name: getattr(self, name) for name in self.param_specs()}
+
+    def validate(self, **values) -> dict:
+        """Check values without applying them; returns them coerced, or raises ``ValueError``."""
+        specs = self.param_specs()
+        out = {}
+        for name, value in values.items():
+            if name not in specs:
+                raise InvalidValue(
+                    f"unknown parameter {name!r}; the parameters are {', '.join(specs)}"
+                )
+            out[name] = specs[name].validate(name, value)
+        return out
+
+    def set(self, **values) -> None:
+        """Set several parameters at once, all or none, and request one recomputation.
+
+        Raises
+        ------
+        ValueError
+            Naming the parameter, the value and the valid range; nothing is changed.
+        """
+        clean = self.validate(**values)
+        changed = False
+        self._batch = True
+        try:
+            with self.hold_trait_notifications():
+                for name, value in clean.items():
+                    if getattr(self, name) != value:
+                        setattr(self, name, value)
+                        changed = True
+        finally:
+            self._batch = False
+        if changed and self.auto:
+            self.request()
+
+    def try_set(self, **values) -> bool:
+        """Like :meth:`set`, but a rejected value goes to ``status`` instead of raising."""
+        try:
+            self.set(**values)
+        except ValueError as exc:
+            self.report(exc)
+            return False
+        return True
+
+    @observe(All)
+    def _any_change(self, change):
+        if (
+            change["name"] in self.param_specs()
+            and self.auto
+            and not getattr(self, "_batch", False)
+        ):
+            self.request()
+
+    # ------------------------------------------------------------------ work
+    def compute(self, **params):
+        """Return the result for these parameters (or a generator of :class:`Progress`)."""
+        raise NotImplementedError
+
+    def request(self) -> int:
+        """Ask for ``compute`` with the current parameters; the newest request wins."""
+        return self._runner.submit(self.params())
+
+    def run(self, fn: Callable, *args, **kwargs) -> int:
+        """Run another function (often a generator job) on the same runner: newest wins."""
+        return self._runner.submit(None, fn, args, kwargs)
+
+    def cancel(self) -> None:
+        """Stop the running job at its next step (the stop button)."""
+        self._runner.cancel()
+
+    def wait(self, timeout: float | None = 30.0) -> bool:
+        """Block until all requested work has been computed and delivered."""
+        return self._runner.wait(timeout)
+
+    @property
+    def runner(self) -> Runner:
+        return self._runner
+
+    def _compute_request(self, params, fn=None, args=(), kwargs=None):
+        if fn is not None:
+            return fn(*args, **(kwargs or {}))
+        return self.compute(**params)
+
+    # ------------------------------------------------------------------ callbacks (worker thread)
+    def _on_result(self, value, final):
+        with self._lock:
+            self.generation = self._runner._running or self.generation
+            self.final = final
+            if final and not self.ok:
+                self.ok = True
+                self.status = ""
+            self.result = value
+
+    def _on_error(self, exc):
+        self.report(exc)
+
+    def _on_progress(self, fraction, message):
+        if fraction == fraction:  # not NaN
+            self.progress = min(max(float(fraction), 0.0), 1.0)
+
+    def _on_busy(self, flag):
+        self.busy = flag
+        if flag:
+            self.progress = 0.0
+
+    def report(self, exc_or_text) -> None:
+        """Show an error or a message in the status line (``ok`` becomes False)."""
+        text = exc_or_text if isinstance(exc_or_text, str) else short_error(exc_or_text)
+        with self._lock:
+            self.ok = False
+            self.status = text

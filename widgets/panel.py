@@ -1,0 +1,227 @@
+"""The view layer: an ipywidgets container that links controls to a :class:`LiveState`.
+
+Every lecture panel derives from :class:`LivePanel`. It gets, for free:
+
+- one control per declared parameter (or only those named), two-way linked to the state;
+- a guard on each control: a value a browser client sends is checked against the parameter's
+  spec *before* ipywidgets sees it, so a value past a slider's max, of the wrong type, NaN or
+  1e9 gives a message in the status line and the control snaps back to the last good value;
+- a status line (errors from validation, compute and render), a progress bar and a stop button;
+- ``render(result)`` called with each new result; figures are built once by the subclass and
+  updated in place;
+- the headless API: ``panel.controls``, ``panel.state``, ``panel.figures``, ``panel.wait()``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import ipywidgets as W
+
+from .live import LiveState, short_error
+from .params import Choice, Flag, FloatRange, IntRange, Spec, Text
+
+__all__ = ["LivePanel", "make_control"]
+
+_CONTROL_STYLE = {"description_width": "110px"}
+_CONTROL_LAYOUT = {"width": "330px"}
+
+
+def make_control(name: str, spec: Spec, value) -> W.ValueWidget:
+    """The ipywidgets control for a spec, showing ``value``."""
+    label = spec.label or name
+    common = dict(
+        description=label,
+        description_allow_html=True,
+        style=_CONTROL_STYLE,
+        layout=W.Layout(**_CONTROL_LAYOUT),
+        tooltip=spec.description or None,
+    )
+    if isinstance(spec, Flag):
+        return W.Checkbox(value=value, indent=False, **common)
+    if isinstance(spec, IntRange):
+        return W.IntSlider(
+            value=value, min=spec.min, max=spec.max, step=spec.step, continuous_update=True,
+            **common,
+        )
+    if isinstance(spec, FloatRange):
+        if spec.log:
+            lo, hi = math.log10(spec.min), math.log10(spec.max)
+            return W.FloatLogSlider(
+                value=value, base=10, min=lo, max=hi, step=(hi - lo) / 100,
+                continuous_update=True, readout_format=".3g", **common,
+            )
+        step = spec.step or (spec.max - spec.min) / 100
+        return W.FloatSlider(
+            value=value, min=spec.min, max=spec.max, step=step, continuous_update=True,
+            readout_format=".3g", **common,
+        )
+    if isinstance(spec, Choice):
+        options = [(text, key) for key, text in spec.labels.items()]
+        if spec.buttons:
+            common.pop("description_allow_html")
+            return W.ToggleButtons(value=value, options=options, **{**common, "layout": W.Layout()})
+        return W.Dropdown(value=value, options=options, **common)
+    if isinstance(spec, Text):
+        return W.Text(value=value, continuous_update=False, **common)
+    raise TypeError(f"no control for spec {type(spec).__name__}")
+
+
+class LivePanel(W.VBox):
+    """Base class of every panel: controls, figures, status line, progress, stop.
+
+    Parameters
+    ----------
+    state : LiveState
+        Created with ``compute_now=False``; the panel requests the first computation in
+        :meth:`start`, once its figures exist.
+    title : str
+        Heading shown above the panel.
+    controls : sequence of str, optional
+        Which parameters get a control (default: all, in declaration order).
+    show_progress : bool
+        Show the progress bar and stop button (panels with slow jobs).
+
+    Subclasses build their figures, put them in ``self.figures`` (name -> widget), call
+    :meth:`assemble` with the figure area, then :meth:`start`. They implement :meth:`render`.
+    """
+
+    def __init__(
+        self,
+        state: LiveState,
+        *,
+        title: str = "",
+        controls=None,
+        show_progress: bool = False,
+    ):
+        super().__init__()
+        self.state = state
+        self.figures: dict[str, W.Widget] = {}
+        specs = state.param_specs()
+        names = list(specs) if controls is None else list(controls)
+        self.controls: dict[str, W.ValueWidget] = {}
+        self._syncing = False
+        for name in names:
+            control = make_control(name, specs[name], getattr(state, name))
+            self.controls[name] = control
+            control.observe(self._control_changed(name), names="value")
+            self._guard(name, control)
+        state.observe(self._state_param_changed, names=names)
+
+        self.title = W.HTML(f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>" if title else "")
+        self.status = W.HTML("", layout=W.Layout(min_height="22px"))
+        self.progress = W.FloatProgress(
+            value=0.0, min=0.0, max=1.0, description="", layout=W.Layout(width="220px")
+        )
+        self.stop_button = W.Button(
+            description="Stop", icon="stop", button_style="warning", layout=W.Layout(width="90px")
+        )
+        self.stop_button.on_click(lambda _: self.state.cancel())
+        self._progress_box = W.HBox(
+            [self.progress, self.stop_button],
+            layout=W.Layout(display="flex" if show_progress else "none"),
+        )
+        state.observe(self._show_status, names=["status", "ok", "busy"])
+        state.observe(self._show_progress, names=["progress", "busy"])
+        state.observe(self._result_changed, names="result")
+        self._show_status()
+        self._show_progress()
+
+    # ------------------------------------------------------------------ layout
+    def control_box(self, names=None, extra=()) -> W.VBox:
+        """A column with the named controls (default: all), then ``extra`` widgets."""
+        names = list(self.controls) if names is None else names
+        return W.VBox([self.controls[n] for n in names] + list(extra))
+
+    def assemble(self, body: W.Widget, *, left: W.Widget | None = None) -> None:
+        """Lay the panel out: title, controls on the left, ``body`` (figures) on the right,
+        then the progress row and the status line."""
+        left = self.control_box() if left is None else left
+        self.children = [
+            self.title,
+            W.HBox([left, body], layout=W.Layout(align_items="flex-start", flex_flow="row wrap")),
+            self._progress_box,
+            self.status,
+        ]
+
+    def start(self) -> LivePanel:
+        """Request the first computation (call at the end of the subclass's ``__init__``)."""
+        if self.state.auto:
+            self.state.request()
+        return self
+
+    # ------------------------------------------------------------------ headless API
+    def wait(self, timeout: float | None = 30.0) -> bool:
+        """Block until pending work is computed and rendered (tests, homework)."""
+        return self.state.wait(timeout)
+
+    def render(self, result) -> None:
+        """Draw a result into the figures (in place). Subclasses implement it."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ linking
+    def _control_changed(self, name):
+        def handler(change):
+            if self._syncing:
+                return
+            if not self.state.try_set(**{name: change["new"]}):
+                self._sync_control(name)
+
+        return handler
+
+    def _state_param_changed(self, change):
+        self._sync_control(change["name"])
+
+    def _sync_control(self, name):
+        control = self.controls[name]
+        value = getattr(self.state, name)
+        if control.value != value:
+            self._syncing = True
+            try:
+                control.value = value
+            finally:
+                self._syncing = False
+        else:
+            # The client may show a value the kernel rejected: send the good one back.
+            control.send_state("value")
+
+    def _guard(self, name, control):
+        """Check what a client sends before ipywidgets applies it (it would clamp or raise)."""
+        spec = self.state.param_specs()[name]
+        original = control.set_state
+
+        def set_state(sync_data):
+            try:
+                if "value" in sync_data:
+                    spec.validate(name, sync_data["value"])
+                original(sync_data)
+            except Exception as exc:  # a hostile client must not reach the kernel's log only
+                self.state.report(exc if isinstance(exc, ValueError) else short_error(exc))
+                try:
+                    control.send_state()
+                except Exception:
+                    pass
+
+        control.set_state = set_state
+
+    # ------------------------------------------------------------------ status
+    def _show_status(self, change=None):
+        s = self.state
+        if not s.ok:
+            text = (
+                f"<span style='color:#b00020'>&#9888; {html.escape(s.status)}</span>"
+            )
+        elif s.busy:
+            text = "<span style='color:#666'>computing&hellip;</span>"
+        else:
+            text = "<span style='color:#2e7d32'>up to date</span>"
+        self.status.value = text
+
+    def _show_progress(self, change=None):
+        self.progress.value = self.state.progress
+        self.stop_button.disabled = not self.state.busy
+
+    def _result_changed(self, change):
+        if change["new"] is not None:
+            self.render(change["new"])
