@@ -170,8 +170,8 @@ class Network:
         for l, (w, b) in enumerate(zip(self.weights, self.biases)):
             lin = torch.nn.Linear(w.shape[1], w.shape[0], dtype=dtype)
             with torch.no_grad():
-                lin.weight.copy_(torch.as_tensor(w, dtype=dtype))
-                lin.bias.copy_(torch.as_tensor(b, dtype=dtype))
+                lin.weight.copy_(torch.tensor(np.array(w), dtype=dtype))
+                lin.bias.copy_(torch.tensor(np.array(b), dtype=dtype))
             layers.append(lin)
             if l < self.depth - 1:
                 layers.append(ActivationModule(self.activation))

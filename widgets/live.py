@@ -32,22 +32,14 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from traitlets import All, Any, Bool, Float, HasTraits, Int, Unicode, observe
+
+from course.progress import Progress
 
 from .params import InvalidValue, Param
 
 __all__ = ["Progress", "Runner", "LiveState", "short_error"]
-
-
-@dataclass(frozen=True)
-class Progress:
-    """What a slow job yields: the fraction done and, optionally, a partial result to show."""
-
-    fraction: float
-    partial: object = None
-    message: str = ""
 
 
 def short_error(exc: BaseException) -> str:
