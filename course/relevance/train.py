@@ -20,6 +20,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..progress import Progress, run_to_end
+
 from .models import (
     MODELS,
     build_model,
@@ -75,7 +77,7 @@ CONFIGS = {"cnn": TrainConfig(), "mlp": TrainConfig()}
 
 
 def train_steps(name: str, config: TrainConfig | None = None):
-    """Train model ``name`` as a generator: yields ``(fraction, loss)`` once per epoch.
+    """Train model ``name`` as a generator: yields ``Progress(fraction, loss)`` once per epoch.
 
     Returns (``StopIteration.value``) a :class:`TrainResult`. The same seed gives the same bits.
     """
@@ -108,7 +110,7 @@ def train_steps(name: str, config: TrainConfig | None = None):
                 sched.step()
                 total += loss.item() * len(idx)
             losses.append(total / len(y))
-            yield (epoch + 1) / config.epochs, losses[-1]
+            yield Progress((epoch + 1) / config.epochs, losses[-1], f"epoch {epoch + 1}")
         model.eval()
     arrays = state_dict_to_arrays(model)
     # Accuracy of the weights as shipped and as loaded by `load_model`: float64.
@@ -127,12 +129,7 @@ def train_steps(name: str, config: TrainConfig | None = None):
 
 def train(name: str, config: TrainConfig | None = None) -> TrainResult:
     """Train model ``name`` to the end (see :func:`train_steps`)."""
-    job = train_steps(name, config)
-    while True:
-        try:
-            next(job)
-        except StopIteration as stop:
-            return stop.value
+    return run_to_end(train_steps(name, config))
 
 
 def save(result: TrainResult) -> None:
