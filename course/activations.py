@@ -39,6 +39,9 @@ class Activation:
     torch_name : str
         Name of the elementwise function in ``torch`` / ``torch.nn.functional`` used by
         :meth:`torch`; imported lazily so that ``course`` does not import torch on start-up.
+    derivative : callable
+        Elementwise rho' (at a kink, the right derivative; for the Heaviside step, 0 away from 0),
+        used by the numpy training loop's backpropagation.
     piecewise_linear : bool
         True when rho is continuous and piecewise linear (ReLU, leaky ReLU, identity): then every
         network built with it is piecewise linear and has linear regions.
@@ -48,6 +51,7 @@ class Activation:
     latex: str
     numpy: Callable[[np.ndarray], np.ndarray]
     torch_name: str
+    derivative: Callable[[np.ndarray], np.ndarray]
     piecewise_linear: bool = False
 
     def __call__(self, x):
@@ -89,17 +93,33 @@ def _gelu(x):
     return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
 
 
+def _gelu_prime(x):
+    return 0.5 * (1.0 + erf(x / math.sqrt(2.0))) + x * np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+
+
+def _sigmoid_prime(x):
+    s = expit(x)
+    return s * (1.0 - s)
+
+
 ACTIVATIONS: dict[str, Activation] = {
-    "heaviside": Activation("heaviside", r"\mathbb{1}_{x>0}", _heaviside, "heaviside"),
-    "sigmoid": Activation("sigmoid", r"\frac{1}{1+e^{-x}}", expit, "sigmoid"),
-    "relu": Activation("relu", r"\max(0,x)", _relu, "relu", piecewise_linear=True),
-    "tanh": Activation("tanh", r"\tanh x", np.tanh, "tanh"),
-    "leaky_relu": Activation(
-        "leaky_relu", r"\max(0.1x, x)", _leaky, "leaky_relu", piecewise_linear=True
+    "heaviside": Activation(
+        "heaviside", r"\mathbb{1}_{x>0}", _heaviside, "heaviside", np.zeros_like
     ),
-    "softplus": Activation("softplus", r"\log(1+e^{x})", _softplus, "softplus"),
-    "gelu": Activation("gelu", r"x\,\Phi(x)", _gelu, "gelu"),
-    "identity": Activation("identity", "x", lambda x: x, "identity", piecewise_linear=True),
+    "sigmoid": Activation("sigmoid", r"\frac{1}{1+e^{-x}}", expit, "sigmoid", _sigmoid_prime),
+    "relu": Activation(
+        "relu", r"\max(0,x)", _relu, "relu", _heaviside, piecewise_linear=True
+    ),
+    "tanh": Activation("tanh", r"\tanh x", np.tanh, "tanh", lambda x: 1.0 - np.tanh(x) ** 2),
+    "leaky_relu": Activation(
+        "leaky_relu", r"\max(0.1x, x)", _leaky, "leaky_relu",
+        lambda x: np.where(x > 0, 1.0, LEAKY_SLOPE), piecewise_linear=True,
+    ),
+    "softplus": Activation("softplus", r"\log(1+e^{x})", _softplus, "softplus", expit),
+    "gelu": Activation("gelu", r"x\,\Phi(x)", _gelu, "gelu", _gelu_prime),
+    "identity": Activation(
+        "identity", "x", lambda x: x, "identity", np.ones_like, piecewise_linear=True
+    ),
 }
 
 

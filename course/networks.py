@@ -286,7 +286,7 @@ def linear_pieces_1d(net: Network, a: float = 0.0, b: float = 1.0):
         pieces = new
     # merge adjacent pieces with the same affine function
     bps, slopes, inters = [pieces[0][0]], [pieces[0][2]], [pieces[0][3]]
-    for left, right, s, c in pieces[1:]:
+    for left, _right, s, c in pieces[1:]:
         scale = max(1.0, np.max(np.abs(slopes[-1])), np.max(np.abs(s)))
         if np.allclose(s, slopes[-1], rtol=0, atol=_SLOPE_RTOL * scale):
             continue

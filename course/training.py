@@ -14,7 +14,8 @@ stochastic gradient descent on mini-batches. The penalty is :math:`R(W) = \sum_\
 penalised.
 
 :class:`Trainer` keeps the model between calls, so a panel can play, pause, step and reset.
-torch is imported on the first training step only, so that building a trainer is instant.
+The loop is plain numpy (backpropagation written out, tested against torch's autograd), so that
+building and running a trainer imports nothing heavy.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .datasets import Dataset2D
+from .activations import get_activation
 from .networks import Network, random_network
 from .progress import Progress
 
@@ -74,6 +76,9 @@ def _check_hyper(lr, batch_size, lam, reg):
 class Trainer:
     """SGD on a fully connected network for binary classification of 2D points.
 
+    Plain numpy with backpropagation written out (the network is small; a step takes tens of
+    microseconds and nothing heavy is imported). The gradient is tested against torch's autograd.
+
     Parameters
     ----------
     data : Dataset2D
@@ -114,74 +119,90 @@ class Trainer:
         self.data = data
         self.initial = random_network(widths, activation=activation, seed=seed)
         self.activation = activation
+        self._act = get_activation(activation)
         self._rng = np.random.default_rng(seed + 1)
         self.set_hyper(lr=lr, batch_size=batch_size, lam=lam, reg=reg)
-        self._model = None
+        self.weights = [np.array(w) for w in self.initial.weights]
+        self.biases = [np.array(b) for b in self.initial.biases]
         self.step = 0
         self._steps: list[int] = []
         self._train_loss: list[float] = []
         self._test_loss: list[float] = []
+        self._record()
 
     def set_hyper(self, *, lr, batch_size, lam, reg) -> None:
         """Change step size, batch size and penalty; they apply from the next step."""
         _check_hyper(lr, batch_size, lam, reg)
         self.lr, self.batch_size, self.lam, self.reg = float(lr), int(batch_size), float(lam), reg
 
-    # ------------------------------------------------------------------ torch model
-    def _torch(self):
-        if self._model is None:
-            import torch
-
-            self._torch_mod = torch
-            self._model = self.initial.to_torch(torch.float64)
-            self._x = torch.as_tensor(self.data.x_train, dtype=torch.float64)
-            self._y = torch.as_tensor(self.data.y_train, dtype=torch.float64)
-            self._xt = torch.as_tensor(self.data.x_test, dtype=torch.float64)
-            self._yt = torch.as_tensor(self.data.y_test, dtype=torch.float64)
-            self._weights = [p for n, p in self._model.named_parameters() if n.endswith("weight")]
-            self._record()
-        return self._model
-
     def network(self) -> Network:
-        """The current network as a numpy :class:`Network`."""
-        if self._model is None:
-            return self.initial
-        return Network.from_torch(self._model, self.activation)
+        """The current network (a copy of the weights)."""
+        return Network(self.weights, self.biases, self.activation)
 
-    def _loss(self, x, y):
-        torch = self._torch_mod
-        out = self._model(x)[:, 0]
-        return torch.nn.functional.binary_cross_entropy_with_logits(out, y)
+    # ------------------------------------------------------------------ loss and gradient
+    def _forward(self, x):
+        hs, zs = [x], []
+        h = x
+        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+            z = h @ w.T + b
+            zs.append(z)
+            if l < len(self.weights) - 1:
+                h = self._act.numpy(z)
+                hs.append(h)
+        return hs, zs
+
+    @staticmethod
+    def _logistic(t, y):
+        # mean of log(1 + e^t) - y t, computed without overflow
+        return float(np.mean(np.logaddexp(0.0, t) - y * t))
+
+    def loss(self, x, y) -> float:
+        """Mean logistic loss of the current network on ``(x, y)`` (without the penalty)."""
+        return self._logistic(self._forward(x)[1][-1][:, 0], y)
+
+    def gradient(self, x, y):
+        """Gradients of the penalised mini-batch objective w.r.t. weights and biases.
+
+        Backpropagation: with :math:`g_L = (\\sigma(\\Phi(x)) - y)/m`,
+        :math:`\\nabla_{W^{(\\ell)}} = g_\\ell^T h_{\\ell-1}`, :math:`\\nabla_{b^{(\\ell)}} = \\sum g_\\ell`
+        and :math:`g_{\\ell-1} = (g_\\ell W^{(\\ell)}) \\odot \\rho'(z_{\\ell-1})`.
+        """
+        hs, zs = self._forward(x)
+        out = zs[-1][:, 0]
+        g = ((0.5 * (1.0 + np.tanh(0.5 * out)) - y) / len(y))[:, None]
+        gw = [None] * len(self.weights)
+        gb = [None] * len(self.weights)
+        for l in range(len(self.weights) - 1, -1, -1):
+            gw[l] = g.T @ hs[l]
+            gb[l] = g.sum(axis=0)
+            if l > 0:
+                g = (g @ self.weights[l]) * self._act.derivative(zs[l - 1])
+        if self.lam > 0 and self.reg == "l2":
+            gw = [gwl + 2.0 * self.lam * w for gwl, w in zip(gw, self.weights)]
+        elif self.lam > 0 and self.reg == "l1":
+            gw = [gwl + self.lam * np.sign(w) for gwl, w in zip(gw, self.weights)]
+        return gw, gb
 
     def _record(self):
-        torch = self._torch_mod
-        with torch.no_grad():
-            self._steps.append(self.step)
-            self._train_loss.append(float(self._loss(self._x, self._y)))
-            self._test_loss.append(float(self._loss(self._xt, self._yt)))
+        self._steps.append(self.step)
+        self._train_loss.append(self.loss(self.data.x_train, self.data.y_train))
+        self._test_loss.append(self.loss(self.data.x_test, self.data.y_test))
 
     def sgd_steps(self, k: int, record_every: int = 10) -> None:
         """Take ``k`` SGD steps, recording the losses every ``record_every`` steps."""
-        model = self._torch()
-        torch = self._torch_mod
-        m = self._x.shape[0]
+        x, y = self.data.x_train, self.data.y_train
+        m = len(y)
         bs = min(self.batch_size, m)
         for _ in range(int(k)):
-            idx = torch.as_tensor(self._rng.choice(m, size=bs, replace=False))
-            loss = self._loss(self._x[idx], self._y[idx])
-            if self.reg == "l2" and self.lam > 0:
-                loss = loss + self.lam * sum((w**2).sum() for w in self._weights)
-            elif self.reg == "l1" and self.lam > 0:
-                loss = loss + self.lam * sum(w.abs().sum() for w in self._weights)
-            model.zero_grad(set_to_none=True)
-            loss.backward()
-            with torch.no_grad():
-                for p in model.parameters():
-                    p -= self.lr * p.grad
+            idx = self._rng.choice(m, size=bs, replace=False)
+            gw, gb = self.gradient(x[idx], y[idx])
+            for l in range(len(self.weights)):
+                self.weights[l] -= self.lr * gw[l]
+                self.biases[l] -= self.lr * gb[l]
             self.step += 1
             if self.step % record_every == 0:
                 self._record()
-        if not torch.isfinite(next(model.parameters())).all():
+        if not all(np.isfinite(w).all() for w in self.weights):
             raise FloatingPointError(
                 f"training diverged at step {self.step} (lr={self.lr:g}); reset with a smaller lr"
             )
@@ -209,19 +230,18 @@ class Trainer:
         return self.snapshot()
 
     def run(self, max_steps: int | None = None, *, report_every_s: float = 0.1):
-        """Train as a generator: yields ``(fraction, snapshot)`` about every ``report_every_s``.
+        """Train as a generator: yields ``Progress(fraction, snapshot)`` about every
+        ``report_every_s`` seconds, in chunks of about 20 ms so that a stop is honoured quickly.
 
         Runs forever when ``max_steps`` is None (fraction is then NaN); a consumer stops it by
         closing the generator. Returns the final snapshot.
         """
-        self._torch()
         t_report = time.monotonic()
         chunk = 5
         while max_steps is None or self.step < max_steps:
             n = chunk if max_steps is None else min(chunk, max_steps - self.step)
             t0 = time.monotonic()
             self.sgd_steps(n)
-            # aim for chunks of ~20 ms so that a stop request is honoured quickly
             dt = max(time.monotonic() - t0, 1e-6)
             chunk = int(min(max(1, chunk * 0.02 / dt), 2000))
             if time.monotonic() - t_report >= report_every_s:

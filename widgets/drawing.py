@@ -1,141 +1,107 @@
-"""Plot helpers shared by the lecture panels (plotly figures built once, updated in place)."""
+"""Drawing a network as a graph: an edge per nonzero weight, readable up to a sensible size."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
+from matplotlib.collections import LineCollection
 
 from course.networks import Network
 
-__all__ = ["NetworkGraph", "network_graph", "graph_figure", "update_graph_figure", "figure"]
-
-FIG_MARGIN = dict(l=55, r=15, t=40, b=45)
-
-
-def figure(*, title="", xaxis="", yaxis="", width=430, height=360, **layout) -> go.FigureWidget:
-    """An empty ``FigureWidget`` with the course's layout defaults (labels, margins, template)."""
-    fig = go.FigureWidget()
-    fig.update_layout(
-        title=dict(text=title, font=dict(size=14)),
-        width=width,
-        height=height,
-        margin=FIG_MARGIN,
-        template="plotly_white",
-        xaxis_title=xaxis,
-        yaxis_title=yaxis,
-        **layout,
-    )
-    return fig
+__all__ = ["NetworkGraph", "network_graph", "GraphArtist"]
 
 
 @dataclass(frozen=True)
 class NetworkGraph:
     """Node positions and edge segments of a drawn network.
 
-    Edges are line segments separated by NaN (one plotly trace per sign of the weight).
-    ``hidden`` counts neurons left out per layer when a layer is wider than ``max_nodes``.
+    ``segments`` has shape (E, 2, 2) (start and end point of each drawn edge), ``signs`` the sign
+    of each drawn weight. ``hidden`` counts neurons left out per layer when a layer is wider than
+    ``max_nodes``: the first ``max_nodes`` neurons of each layer and the edges between them are
+    drawn, the rest counted.
     """
 
     node_x: np.ndarray
     node_y: np.ndarray
-    pos_x: np.ndarray
-    pos_y: np.ndarray
-    neg_x: np.ndarray
-    neg_y: np.ndarray
-    n_edges_drawn: int
+    segments: np.ndarray
+    signs: np.ndarray
     n_edges: int
     hidden: tuple[int, ...]
 
+    @property
+    def n_edges_drawn(self) -> int:
+        return len(self.segments)
+
 
 def _positions(n_shown):
-    if n_shown == 1:
-        return np.array([0.0])
-    return np.linspace(-1.0, 1.0, n_shown)
+    return np.array([0.0]) if n_shown == 1 else np.linspace(-1.0, 1.0, n_shown)
 
 
 def network_graph(net: Network, *, max_nodes: int = 16) -> NetworkGraph:
-    """Lay out a network left to right, an edge per nonzero weight.
-
-    Layers wider than ``max_nodes`` show their first ``max_nodes`` neurons only; the edges
-    between shown neurons are drawn and the rest counted, so the picture stays readable.
-    """
+    """Lay out a network left to right, one edge per nonzero weight (see :class:`NetworkGraph`)."""
     widths = net.widths
     shown = [min(w, max_nodes) for w in widths]
     ys = [_positions(s) for s in shown]
-    node_x = np.concatenate([np.full(s, float(l)) for l, s in enumerate(shown)])
-    node_y = np.concatenate(ys)
-    seg = {True: ([], []), False: ([], [])}
-    drawn = 0
+    segs, signs = [], []
     for l, w in enumerate(net.weights):
         sub = w[: shown[l + 1], : shown[l]]
         rows, cols = np.nonzero(sub)
-        drawn += rows.size
-        for positive in (True, False):
-            mask = (sub[rows, cols] > 0) == positive
-            r, c = rows[mask], cols[mask]
-            k = r.size
-            xs = np.empty(3 * k)
-            yv = np.empty(3 * k)
-            xs[0::3], xs[1::3], xs[2::3] = l, l + 1, np.nan
-            yv[0::3], yv[1::3], yv[2::3] = ys[l][c], ys[l + 1][r], np.nan
-            seg[positive][0].append(xs)
-            seg[positive][1].append(yv)
-
-    def cat(parts):
-        return np.concatenate(parts) if parts else np.empty(0)
-
+        seg = np.empty((rows.size, 2, 2))
+        seg[:, 0, 0], seg[:, 0, 1] = l, ys[l][cols]
+        seg[:, 1, 0], seg[:, 1, 1] = l + 1, ys[l + 1][rows]
+        segs.append(seg)
+        signs.append(np.sign(sub[rows, cols]))
     return NetworkGraph(
-        node_x,
-        node_y,
-        cat(seg[True][0]),
-        cat(seg[True][1]),
-        cat(seg[False][0]),
-        cat(seg[False][1]),
-        drawn,
-        int(sum(np.count_nonzero(w) for w in net.weights)),
-        tuple(w - s for w, s in zip(widths, shown)),
+        node_x=np.concatenate([np.full(s, float(l)) for l, s in enumerate(shown)]),
+        node_y=np.concatenate(ys),
+        segments=np.concatenate(segs) if segs else np.empty((0, 2, 2)),
+        signs=np.concatenate(signs) if signs else np.empty(0),
+        n_edges=int(sum(np.count_nonzero(w) for w in net.weights)),
+        hidden=tuple(w - s for w, s in zip(widths, shown)),
     )
 
 
-def graph_figure(**kwargs) -> go.FigureWidget:
-    """A figure with the three traces that :func:`update_graph_figure` fills."""
-    fig = figure(**kwargs)
-    fig.add_scatter(x=[], y=[], mode="lines", line=dict(color="#1f77b4", width=1),
-                    opacity=0.5, name="w > 0", hoverinfo="skip")
-    fig.add_scatter(x=[], y=[], mode="lines", line=dict(color="#d62728", width=1),
-                    opacity=0.5, name="w < 0", hoverinfo="skip")
-    fig.add_scatter(x=[], y=[], mode="markers", marker=dict(size=7, color="#333"),
-                    name="neurons", hoverinfo="skip")
-    fig.update_layout(
-        xaxis=dict(showgrid=False, zeroline=False, title="layer"),
-        yaxis=dict(showgrid=False, zeroline=False, showticklabels=False),
-        legend=dict(orientation="h", y=-0.15),
-    )
-    return fig
+class GraphArtist:
+    """The artists of a network drawing on one Axes, updated in place by :meth:`update`."""
 
+    def __init__(self, ax, *, max_nodes: int = 16):
+        self.ax = ax
+        self.max_nodes = max_nodes
+        self.edges = LineCollection([], linewidths=0.8, alpha=0.55)
+        ax.add_collection(self.edges)
+        (self.nodes,) = ax.plot([], [], "o", color="#333333", markersize=4, zorder=3)
+        self.notes = []
+        ax.set_yticks([])
+        ax.grid(False)
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        self.graph: NetworkGraph | None = None
 
-def update_graph_figure(fig: go.FigureWidget, net: Network, *, max_nodes: int = 16) -> NetworkGraph:
-    """Draw ``net`` into a figure made by :func:`graph_figure`; returns the layout drawn."""
-    g = network_graph(net, max_nodes=max_nodes)
-    notes = [
-        dict(x=l, y=1.12, text=f"+{h}", showarrow=False, font=dict(size=10, color="#666"))
-        for l, h in enumerate(g.hidden)
-        if h > 0
-    ]
-    summary = f"{g.n_edges} nonzero weights"
-    if g.n_edges_drawn < g.n_edges:
-        summary += f" ({g.n_edges_drawn} drawn; layers cut at {max_nodes} neurons)"
-    with fig.batch_update():
-        fig.data[0].x, fig.data[0].y = g.pos_x, g.pos_y
-        fig.data[1].x, fig.data[1].y = g.neg_x, g.neg_y
-        fig.data[2].x, fig.data[2].y = g.node_x, g.node_y
-        fig.layout.annotations = notes
-        fig.layout.title.text = f"architecture: {summary}"
-        fig.layout.xaxis.tickvals = list(range(len(net.widths)))
-        fig.layout.xaxis.ticktext = [
-            "input" if l == 0 else ("output" if l == len(net.widths) - 1 else f"{l}")
-            for l in range(len(net.widths))
+    def update(self, net: Network) -> NetworkGraph:
+        g = network_graph(net, max_nodes=self.max_nodes)
+        self.graph = g
+        self.edges.set_segments(g.segments)
+        self.edges.set_color(np.where(g.signs[:, None] > 0, [[0.12, 0.47, 0.71, 1.0]],
+                                      [[0.84, 0.15, 0.16, 1.0]]) if len(g.signs) else "k")
+        self.nodes.set_data(g.node_x, g.node_y)
+        for t in self.notes:
+            t.remove()
+        self.notes = [
+            self.ax.text(l, 1.12, f"+{h}", ha="center", fontsize=8, color="#666666")
+            for l, h in enumerate(g.hidden)
+            if h > 0
         ]
-    return g
+        n = len(net.widths)
+        self.ax.set_xlim(-0.3, n - 0.7)
+        self.ax.set_ylim(-1.2, 1.25)
+        self.ax.set_xticks(range(n))
+        self.ax.set_xticklabels(
+            ["in"] + [str(l) for l in range(1, n - 1)] + ["out"], fontsize=8
+        )
+        self.ax.set_xlabel("layer")
+        title = f"graph: {g.n_edges} nonzero weights (blue > 0, red < 0)"
+        if g.n_edges_drawn < g.n_edges:
+            title += f"\n{g.n_edges_drawn} drawn: layers cut at {self.max_nodes} neurons"
+        self.ax.set_title(title, fontsize=10)
+        return g
