@@ -94,7 +94,9 @@ def fit_rate(n, error, *, n_min: float | None = None, n_max: float | None = None
     slope, intercept = np.polyfit(x, y, 1)
     resid = y - (slope * x + intercept)
     ss_tot = np.sum((y - y.mean()) ** 2)
-    r2 = 1.0 - np.sum(resid**2) / ss_tot if ss_tot > 0 else 1.0
+    # a flat error curve (ss_tot at rounding level) is fitted perfectly by slope 0
+    flat = ss_tot <= 1e-20 * y.size * max(1.0, float(np.mean(y**2)))
+    r2 = 1.0 if flat else 1.0 - np.sum(resid**2) / ss_tot
     return RateFit(
         slope=float(slope),
         constant=float(np.exp(intercept)),

@@ -370,7 +370,7 @@ class TrainingPanel(LivePanel):
         boundary, ax = new_figure(420, 380)
         ext = (-1.5, 1.5, -1.5, 1.5)
         self._prob = ax.imshow(np.full((2, 2), 0.5), origin="lower", extent=ext, cmap="RdBu",
-                               vmin=0, vmax=1, alpha=0.75, interpolation="bilinear")
+                               vmin=0, vmax=1, alpha=0.45, interpolation="bilinear")
         boundary.colorbar(self._prob, ax=ax, shrink=0.85, label="P(class 1)")
         self._contour = None
         kw = dict(c=np.empty(0), cmap="RdBu", vmin=0, vmax=1, edgecolors="black",

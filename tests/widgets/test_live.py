@@ -1,0 +1,266 @@
+"""The live-update mechanism: newest value wins, validation, errors in the status line, stop."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+
+import ipywidgets as W
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from widgets.figures import new_figure
+from widgets.live import LiveState, Progress, Runner
+from widgets.panel import LivePanel
+from widgets.params import Choice, Flag, FloatRange, IntRange, InvalidValue, Text, param
+
+
+class Slow(LiveState):
+    """compute blocks on an event the test controls: deterministic, no sleeps."""
+
+    n = param(IntRange(default=0, min=0, max=1000))
+    x = param(FloatRange(default=0.5, min=0.0, max=1.0))
+    kind = param(Choice(default="a", options={"a": "A", "b": "B"}))
+    flag = param(Flag(default=False))
+    text = param(Text(default="", max_length=10))
+
+    def __init__(self, **kw):
+        self.gate = threading.Event()
+        self.gate.set()
+        self.started = threading.Event()
+        self.seen = []
+        super().__init__(**kw)
+
+    def compute(self, n, x, kind, flag, text):
+        self.seen.append(n)
+        self.started.set()
+        assert self.gate.wait(10)
+        if text == "boom":
+            raise ZeroDivisionError("division by zero in compute")
+        return n
+
+
+class SlowPanel(LivePanel):
+    def __init__(self, **kw):
+        super().__init__(Slow(compute_now=False, **kw), title="test")
+        fig, ax = new_figure(200, 150)
+        (self.line,) = ax.plot([], [])
+        self.figures = {"f": fig}
+        self.rendered = []
+        self.assemble(fig.canvas)
+        self.start()
+
+    def render(self, r):
+        if r == 666:
+            raise RuntimeError("render failed")
+        self.rendered.append(r)
+        self.line.set_data([0, 1], [r, r])
+
+
+def test_flood_of_values_computes_only_the_first_and_the_last():
+    p = SlowPanel()
+    assert p.wait(10)
+    s = p.state
+    s.gate.clear()
+    s.started.clear()
+    p.controls["n"].value = 1
+    assert s.started.wait(10)  # the first computation is running and blocked
+    for v in range(2, 101):  # 99 more values arrive while it runs
+        p.controls["n"].value = v
+    assert s.runner.max_pending <= 1
+    s.gate.set()
+    assert p.wait(10)
+    assert s.n == 100 and s.result == 100
+    # initial computation, the blocked one (n = 1), then only the newest (n = 100)
+    assert s.seen == [0, 1, 100]
+    assert p.rendered == [0, 1, 100]
+    assert list(p.line.get_ydata()) == [100, 100]
+    assert s.ok
+
+
+def test_results_are_shown_in_request_order_never_stale_over_new():
+    p = SlowPanel()
+    for v in range(1, 60):
+        p.controls["n"].value = v
+    assert p.wait(10)
+    assert p.rendered == sorted(p.rendered)
+    assert p.rendered[-1] == 59
+    assert p.state.generation >= 2
+
+
+HOSTILE = [1e9, -1, 1001, 2.5, float("nan"), float("inf"), "abc", None, [1], {"a": 1}, True]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_client_values_give_a_message_and_keep_the_state(value):
+    p = SlowPanel(n=7)
+    assert p.wait(10)
+    before = dict(p.state.params())
+    p.controls["n"].set_state({"value": value})  # what a browser message does
+    assert p.state.params() == before
+    assert p.state.ok is False
+    assert p.state.status.startswith("n must be an integer in [0, 1000]")
+    assert "&#9888;" in p.status.value  # shown in the status line
+    assert p.controls["n"].value == 7  # the control shows the last good value
+    assert p.wait(10)
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [("x", 1.5), ("x", float("nan")), ("x", "0.5"), ("kind", "c"), ("kind", ["a"]),
+     ("flag", 1), ("flag", "yes"), ("text", "x" * 11), ("text", 3)],
+)
+def test_every_kind_of_control_rejects_bad_values(name, value):
+    p = SlowPanel()
+    assert p.wait(10)
+    before = dict(p.state.params())
+    p.controls[name].set_state({"value": value})
+    assert p.state.params() == before
+    assert not p.state.ok and p.state.status.startswith(name)
+
+
+def test_dropdown_index_out_of_range_from_a_client_is_reported():
+    p = SlowPanel()
+    p.controls["kind"].set_state({"index": 99})
+    assert not p.state.ok and p.state.kind == "a"
+
+
+def test_a_good_value_after_a_bad_one_clears_the_message():
+    p = SlowPanel()
+    p.controls["n"].set_state({"value": 1e9})
+    assert not p.state.ok
+    p.controls["n"].value = 3
+    assert p.wait(10)
+    assert p.state.ok and p.state.status == "" and p.rendered[-1] == 3
+
+
+def test_state_set_is_all_or_nothing_and_names_the_parameter():
+    s = Slow()
+    with pytest.raises(ValueError, match=r"x must be a number in \[0, 1\]; got 2"):
+        s.set(n=5, x=2.0)
+    assert s.n == 0
+    with pytest.raises(ValueError, match="unknown parameter 'depth'"):
+        s.set(depth=3)
+    with pytest.raises(InvalidValue):
+        s.n = -5  # direct assignment is validated too
+    assert s.try_set(n=1e9) is False and "n must be" in s.status
+    assert s.wait(10)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.integers(), st.floats(), st.text(max_size=5), st.none(), st.booleans()))
+def test_the_state_only_ever_holds_valid_values(value):
+    s = Slow(compute_now=False)
+    ok = s.try_set(n=value)
+    assert isinstance(s.n, int) and 0 <= s.n <= 1000
+    assert ok == (s.n == value and not isinstance(value, bool) and value == value)
+
+
+def test_an_exception_in_compute_lands_in_the_status_line():
+    p = SlowPanel()
+    p.controls["text"].value = "boom"
+    assert p.wait(10)
+    assert not p.state.ok
+    assert p.state.status == "ZeroDivisionError: division by zero in compute"
+    assert "ZeroDivisionError" in p.status.value and "Traceback" not in p.status.value
+    p.controls["text"].value = "fine"
+    assert p.wait(10)
+    assert p.state.ok
+
+
+def test_an_exception_in_render_lands_in_the_status_line():
+    p = SlowPanel()
+    p.controls["n"].value = 666
+    assert p.wait(10)
+    assert p.state.status == "RuntimeError: render failed"
+
+
+class Job(LiveState):
+    """A generator job: streams partial results and can be stopped."""
+
+    steps = param(IntRange(default=10, min=1, max=10**9))
+    max_rate = 1000.0
+
+    def compute(self, steps):
+        total = 0
+        for i in range(steps):
+            total += 1
+            time.sleep(0.001) if steps > 1000 else None  # a slow step of a long job
+            yield Progress((i + 1) / steps, total)
+        return total
+
+
+def test_a_generator_job_streams_partials_and_finishes():
+    s = Job(steps=50)
+    assert s.wait(10)
+    assert s.result == 50 and s.final and s.progress == 1.0
+    assert s.runner.n_delivered > 2  # partial results were streamed
+
+
+def test_stop_ends_a_running_job_within_half_a_second():
+    s = Job(compute_now=False, steps=10**9)
+    s.request()
+    deadline = time.monotonic() + 10
+    while not (s.result and s.result > 5) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert s.busy
+    t0 = time.monotonic()
+    s.cancel()
+    assert s.wait(0.5)
+    assert time.monotonic() - t0 < 0.5
+    assert not s.busy and not s.final  # what is shown is the last partial result
+
+
+def test_a_new_request_cancels_a_running_job():
+    s = Job(compute_now=False, steps=10**9)
+    s.request()
+    deadline = time.monotonic() + 10
+    while not s.result and time.monotonic() < deadline:
+        time.sleep(0.005)
+    s.steps = 3
+    assert s.wait(5)
+    assert s.result == 3 and s.final
+
+
+def test_runner_delivers_each_result_of_a_plain_function_in_order():
+    got = []
+    r = Runner(lambda v: v * 2, on_result=lambda v, final: got.append(v),
+               on_error=lambda e: got.append(e))
+    for v in range(5):
+        r.submit(v)
+    assert r.wait(5)
+    assert got == sorted(got) and got[-1] == 8
+
+
+def test_wait_times_out_while_work_is_blocked():
+    s = Slow(compute_now=False)
+    s.gate.clear()
+    s.request()
+    assert s.wait(0.05) is False
+    s.gate.set()
+    assert s.wait(10)
+
+
+def test_panels_refuse_plotly_figures():
+    class Bad(LivePanel):
+        def __init__(self):
+            super().__init__(Slow(compute_now=False))
+            self.figures = {"f": W.HTML()}
+            self.assemble(W.HTML())
+
+        def render(self, r):
+            pass
+
+    with pytest.raises(TypeError, match="matplotlib"):
+        Bad()
+
+
+def test_specs_validate_their_defaults():
+    with pytest.raises(ValueError):
+        param(IntRange(default=11, min=0, max=10))
+    assert math.isclose(FloatRange(default=0.5).validate("x", np.float32(0.25)), 0.25)
+    assert IntRange(default=1, min=0, max=3).validate("n", np.int64(2)) == 2
+    assert IntRange(default=1, min=0, max=3).validate("n", 2.0) == 2
