@@ -21,7 +21,6 @@ import torch
 from torch import nn
 
 from ..progress import Progress, run_to_end
-
 from .models import (
     MODELS,
     build_model,
