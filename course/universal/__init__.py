@@ -1,0 +1,82 @@
+r"""Lecture 02: the universal approximation theorem, live.
+
+Shallow networks :math:`\Phi(x) = \sum_{k=1}^N a_k \rho(\langle w_k, x\rangle - b_k) + c`: the
+explicit constructions from the proofs, random features with least squares, SGD, the sup-norm
+error on grids that contain the breakpoints, measured rates beside predicted ones, and a safe
+parser for targets typed by the student.
+
+References
+----------
+.. [1] G. Cybenko, "Approximation by superpositions of a sigmoidal function", Mathematics of
+   Control, Signals and Systems 2, 303-314, 1989.
+.. [2] K. Hornik, "Approximation capabilities of multilayer feedforward networks", Neural
+   Networks 4, 251-257, 1991.
+.. [3] M. Leshno, V. Ya. Lin, A. Pinkus and S. Schocken, "Multilayer feedforward networks with a
+   nonpolynomial activation function can approximate any function", Neural Networks 6,
+   861-867, 1993.
+"""
+
+from .expressions import Expression, parse_expression
+from .fitting import fit_least_squares, least_squares_residuals, random_features, train_sgd
+from .shallow import (
+    CONSTRUCTIONS,
+    LECTURE_ACTIVATIONS,
+    Approximation,
+    ShallowNet,
+    activation_function,
+    construct,
+    error_grid,
+    measure,
+    polynomial_construction,
+    relu_interpolant,
+    step_sum,
+)
+from .sweeps import (
+    PredictedRate,
+    RateStudy,
+    default_widths,
+    error_vs_width,
+    iter_error_vs_width,
+    iter_width_vs_frequency,
+    predicted_rate,
+    width_for_tolerance,
+)
+from .targets import TARGETS, Target, expression_target, make_target
+from .twod import TARGETS_2D, Approximation2D, DimensionStudy, compare_dimensions, fit_2d
+
+__all__ = [
+    "Expression",
+    "parse_expression",
+    "Target",
+    "TARGETS",
+    "make_target",
+    "expression_target",
+    "LECTURE_ACTIVATIONS",
+    "activation_function",
+    "ShallowNet",
+    "Approximation",
+    "error_grid",
+    "measure",
+    "relu_interpolant",
+    "step_sum",
+    "polynomial_construction",
+    "CONSTRUCTIONS",
+    "construct",
+    "random_features",
+    "fit_least_squares",
+    "least_squares_residuals",
+    "train_sgd",
+    "PredictedRate",
+    "RateStudy",
+    "predicted_rate",
+    "default_widths",
+    "error_vs_width",
+    "iter_error_vs_width",
+    "width_for_tolerance",
+    "iter_width_vs_frequency",
+    "TARGETS_2D",
+    "Approximation2D",
+    "DimensionStudy",
+    "fit_2d",
+    "compare_dimensions",
+]
