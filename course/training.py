@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .datasets import Dataset2D
 from .activations import get_activation
+from .datasets import Dataset2D
 from .networks import Network, random_network
 from .progress import Progress
 

@@ -133,7 +133,7 @@ class NeuronPanel(LivePanel):
         thr = r.b / norm if norm > 0 else np.nan
         self._threshold.set_xdata([thr, thr])
         ax.set_title(
-            f"cross-section along $w$ (threshold $t = b/|w| = {thr:.2f}$)"
+            f"along $w$: threshold $t = b/|w| = {thr:.2f}$"
             if norm > 0
             else r"$w = 0$: the neuron is the constant $\rho(-b)$"
         )

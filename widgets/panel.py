@@ -25,7 +25,6 @@ import html
 import math
 
 import ipywidgets as W
-
 from matplotlib.figure import Figure
 
 from .figures import DRAW_LOCK, redraw

@@ -1,0 +1,85 @@
+"""Every lecture as a student sees it: served by Voila, driven in a real headless Chromium.
+
+For each lecture: the page loads, every panel renders, no Python traceback, error message or
+source code appears, moving the first slider (with the keyboard, as a user would) changes a
+figure, and screenshots before and after are kept in ``artifacts/browser/``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import ARTIFACTS, ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+LECTURES = sorted((ROOT / "lectures").glob("[0-9][0-9]_*.ipynb"))
+IGNORED_CONSOLE = ("fontawesome", "font-awesome", "ERR_NAME_NOT_RESOLVED", "Unsatisfied version",
+                   "No satisfying version", "favicon")
+ERROR_TEXT = re.compile(r"Traceback \(most recent call last\)|\b[A-Z]\w*(Error|Exception):|\u26a0")
+SOURCE_TEXT = re.compile(r"^\s*(from widgets|from course|import )", re.M)
+
+CANVAS_PIXELS = """() => Array.from(document.querySelectorAll('canvas')).map(c => {
+    try { return c.toDataURL().length + ':' + c.toDataURL().slice(-64); } catch (e) { return ''; }
+})"""
+
+
+def _settle(page, timeout=90.0):
+    """Wait until every panel says 'up to date' (or shows an error) and the canvases are drawn."""
+    deadline = time.monotonic() + timeout
+    last, stable_since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        text = page.inner_text("body")
+        busy = "computing\u2026" in text or "Executing" in text or "Running" in text
+        state = (page.locator("canvas").count(), page.evaluate(CANVAS_PIXELS))
+        if state != last:
+            last, stable_since = state, time.monotonic()
+        if not busy and state[0] > 0 and time.monotonic() - stable_since > 1.5:
+            return state
+        time.sleep(0.25)
+    raise AssertionError("the page did not settle: panels still computing or canvases changing")
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=[p.stem for p in LECTURES])
+def test_lecture_in_voila(path: Path, browser, voila):
+    server = voila(path)
+    # a tall viewport: Voila scrolls inside its own container, so full_page alone cuts the page
+    page = browser.new_page(viewport={"width": 1400, "height": 5000})
+    console = []
+    page.on("console", lambda m: console.append((m.type, m.text)))
+    page.on("pageerror", lambda e: console.append(("pageerror", str(e))))
+    t0 = time.monotonic()
+    page.goto(server.url, timeout=120_000, wait_until="domcontentloaded")
+    page.wait_for_selector(".widget-slider, .jupyter-widgets canvas", timeout=120_000)
+    state_before = _settle(page)
+    ready_s = time.monotonic() - t0
+    page.screenshot(path=str(ARTIFACTS / f"{path.stem}-loaded.png"), full_page=True)
+
+    text = page.inner_text("body")
+    assert not ERROR_TEXT.search(text), ERROR_TEXT.search(text).group(0)
+    assert not SOURCE_TEXT.search(text), "source code is visible on the dashboard"
+    n_panels = text.count("up to date")
+    assert n_panels >= 1, "no panel reports 'up to date'"
+
+    # move the first slider with the keyboard, as a student would
+    handle = page.locator(".widget-slider .noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    state_after = _settle(page)
+    page.screenshot(path=str(ARTIFACTS / f"{path.stem}-moved.png"), full_page=True)
+    assert state_after[1] != state_before[1], "moving the first slider changed no figure"
+
+    text = page.inner_text("body")
+    assert not ERROR_TEXT.search(text), ERROR_TEXT.search(text).group(0)
+    bad = [
+        (kind, msg) for kind, msg in console
+        if kind in ("error", "pageerror") and not any(s in msg for s in IGNORED_CONSOLE)
+    ]
+    assert bad == [], bad
+    (ARTIFACTS / f"{path.stem}-ready-seconds.txt").write_text(f"{ready_s:.2f}\n")

@@ -1,0 +1,65 @@
+"""Every lecture executes headless, top to bottom, in under a minute, and is committed stripped."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+LECTURES = sorted((Path(__file__).resolve().parents[1] / "lectures").glob("[0-9][0-9]_*.ipynb"))
+BUDGET_S = 60.0
+
+
+def test_there_are_lectures():
+    assert LECTURES, "no lecture notebooks found"
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=[p.stem for p in LECTURES])
+def test_lecture_is_committed_without_outputs(path):
+    nb = json.loads(path.read_text())
+    dirty = [
+        i
+        for i, c in enumerate(nb["cells"])
+        if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))
+    ]
+    assert dirty == [], f"cells with outputs or execution counts: {dirty}"
+    assert "widgets" not in nb.get("metadata", {}), "stored widget state in the metadata"
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=[p.stem for p in LECTURES])
+def test_lecture_has_the_course_arc(path):
+    text = "\n".join(
+        "".join(c["source"]) for c in json.loads(path.read_text())["cells"]
+        if c["cell_type"] == "markdown"
+    ).lower()
+    for part in ("what you will learn", "what to observe", "exercise", "summary", "references"):
+        assert part in text, f"{path.name} lacks a '{part}' section"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", LECTURES, ids=[p.stem for p in LECTURES])
+def test_lecture_executes_headless_in_under_a_minute(path, tmp_path):
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=BUDGET_S,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    t0 = time.perf_counter()
+    client.execute()
+    elapsed = time.perf_counter() - t0
+    errors = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.get("output_type") == "error"
+        or (o.get("output_type") == "stream" and o.get("name") == "stderr" and "Traceback" in o.get("text", ""))
+    ]
+    assert errors == []
+    assert elapsed < BUDGET_S, f"{path.name} took {elapsed:.1f} s"

@@ -1,0 +1,51 @@
+"""Serve the lectures as Voila dashboards with the course's settings.
+
+``python -m widgets.serve [NOTEBOOK_OR_FOLDER] [--port P]`` starts Voila on 127.0.0.1 with idle
+kernel culling on (Voila gives every page view its own kernel and culls none by default) and
+without the JupyterLab extensions that are not meant for dashboards (nbgrader's and notebook's
+front-end plug-ins fail to load in Voila and only add console errors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+__all__ = ["voila_command", "main"]
+
+LECTURES = Path(__file__).resolve().parents[1] / "lectures"
+#: seconds a kernel may sit idle (no page open, no execution) before Voila shuts it down
+CULL_IDLE_S = 600
+DENY_EXTENSIONS = ["@jupyter/nbgrader", "@jupyter-notebook/lab-extension"]
+
+
+def voila_command(target: Path | str = LECTURES, *, port: int = 8866, ip: str = "127.0.0.1",
+                  open_browser: bool = False, cull_idle_s: int = CULL_IDLE_S) -> list[str]:
+    """The command line that serves ``target`` (a notebook, or a folder to browse)."""
+    cmd = [
+        sys.executable, "-m", "voila", str(target), f"--port={port}", f"--Voila.ip={ip}",
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle_s}",
+        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_connected=False",
+        "--VoilaConfiguration.extension_denylist=" + repr(DENY_EXTENSIONS).replace("'", '"'),
+        "--VoilaConfiguration.show_tracebacks=False",
+    ]
+    if not open_browser:
+        cmd.append("--no-browser")
+    return cmd
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("target", nargs="?", default=str(LECTURES))
+    parser.add_argument("--port", type=int, default=8866)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args(argv)
+    cmd = voila_command(args.target, port=args.port, open_browser=not args.no_browser)
+    os.execv(cmd[0], cmd)
+
+
+if __name__ == "__main__":
+    main()
