@@ -131,8 +131,16 @@ def _angular(u, delta):
     return np.where(x >= 1.0, 0.0, np.cos(0.5 * np.pi * _nu(x)))
 
 
-def _shear_level(j: int) -> int:
-    return (j + 2) // 2  # ceil((j + 1) / 2)
+def default_shear_levels(scales: int) -> tuple:
+    """ShearLab's rule :math:`s_j = \\lceil (j+1)/2 \\rceil`, j = 0..scales-1."""
+    return tuple((j + 2) // 2 for j in range(scales))
+
+
+def _check_levels(levels, scales):
+    levels = default_shear_levels(scales) if levels is None else tuple(int(v) for v in levels)
+    if len(levels) != scales or min(levels) < 0 or max(levels) > 6:
+        raise ValueError(f"shear_levels must be {scales} integers in [0, 6]; got {levels!r}")
+    return levels
 
 
 def _frequencies(shape):
@@ -143,10 +151,9 @@ def _frequencies(shape):
     ]
 
 
-def _atoms(scales):
+def _atoms(levels):
     atoms = [ShearletAtom(-1, 0, "low", 0.0)]
-    for j in range(scales):
-        s = _shear_level(j)
+    for j, s in enumerate(levels):
         for k in range(-(2**s) + 1, 2**s):
             atoms.append(ShearletAtom(j, k, "h", k / 2**s))
         for k in range(-(2**s) + 1, 2**s):
@@ -156,9 +163,10 @@ def _atoms(scales):
     return tuple(atoms)
 
 
-def _window_stack(ka, kb, shape, scales, eps, delta):
+def _window_stack(ka, kb, shape, levels, eps, delta):
     """All windows at one choice of frequency representatives (arrays broadcast to a grid)."""
     wa, wb = ka / shape[0], kb / shape[1]
+    scales = len(levels)
     r = np.maximum(np.abs(wa), np.abs(wb))
     cone_h = np.abs(wa) >= np.abs(wb)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -171,7 +179,7 @@ def _window_stack(ka, kb, shape, scales, eps, delta):
     for j in range(scales):
         upper = low[j + 1] ** 2 if j + 1 < scales else 1.0
         band = np.sqrt(np.maximum(upper - low[j] ** 2, 0.0))
-        s = _shear_level(j)
+        s = levels[j]
         for k in range(-(2**s) + 1, 2**s):
             out.append(band * _angular(2**s * t_h - k, delta) * cone_h)
         for k in range(-(2**s) + 1, 2**s):
@@ -182,7 +190,7 @@ def _window_stack(ka, kb, shape, scales, eps, delta):
     return np.stack([np.broadcast_to(w, r.shape) for w in out])
 
 
-def _filters(shape, scales, eps, delta):
+def _filters(shape, levels, eps, delta):
     """Windows on the DFT grid (unshifted), float64, shape (n_atoms, n0, n1).
 
     For even sizes the grid point -n/2 stands for both +n/2 and -n/2: the squared window there
@@ -195,7 +203,7 @@ def _filters(shape, scales, eps, delta):
     acc = None
     for ra in reps_a:
         for rb in reps_b:
-            w = _window_stack(ra[:, None], rb[None, :], shape, scales, eps, delta) ** 2
+            w = _window_stack(ra[:, None], rb[None, :], shape, levels, eps, delta) ** 2
             acc = w if acc is None else acc + w
     return np.sqrt(acc / (len(reps_a) * len(reps_b)))
 
@@ -251,12 +259,15 @@ class ShearletSystem:
 
     kind = "undecimated"
 
-    def __init__(self, shape, *, scales=4, transition=TRANSITION, overlap=OVERLAP):
+    def __init__(
+        self, shape, *, scales=4, transition=TRANSITION, overlap=OVERLAP, shear_levels=None
+    ):
         self.shape = _check_shape(shape, scales)
         self.scales = int(scales)
+        self.shear_levels = _check_levels(shear_levels, self.scales)
         self.transition, self.overlap = float(transition), float(overlap)
-        self.atoms = _atoms(self.scales)
-        self.filters = _filters(self.shape, self.scales, self.transition, self.overlap)
+        self.atoms = _atoms(self.shear_levels)
+        self.filters = _filters(self.shape, self.shear_levels, self.transition, self.overlap)
         self.filters.setflags(write=False)
         half = self.shape[1] // 2 + 1
         self._half = {np.float64: np.ascontiguousarray(self.filters[:, :, :half])}
@@ -403,8 +414,12 @@ class DecimatedShearletSystem:
 
     kind = "decimated"
 
-    def __init__(self, shape, *, scales=4, transition=TRANSITION, overlap=OVERLAP):
-        self.base = _cached(tuple(shape), scales, transition, overlap, "undecimated")
+    def __init__(
+        self, shape, *, scales=4, transition=TRANSITION, overlap=OVERLAP, shear_levels=None
+    ):
+        levels = _check_levels(shear_levels, scales)
+        self.base = _cached(tuple(shape), scales, transition, overlap, levels, "undecimated")
+        self.shear_levels = levels
         self.shape, self.scales, self.atoms = self.base.shape, self.base.scales, self.base.atoms
         self.folds = tuple(
             _fold_atom(w, a, self.shape) for w, a in zip(self.base.filters, self.atoms, strict=True)
@@ -475,8 +490,10 @@ KINDS = {"undecimated": ShearletSystem, "decimated": DecimatedShearletSystem}
 
 
 @functools.lru_cache(maxsize=8)
-def _cached(shape, scales, transition, overlap, kind):
-    return KINDS[kind](shape, scales=scales, transition=transition, overlap=overlap)
+def _cached(shape, scales, transition, overlap, levels, kind):
+    return KINDS[kind](
+        shape, scales=scales, transition=transition, overlap=overlap, shear_levels=levels
+    )
 
 
 def shearlet_system(
@@ -486,6 +503,7 @@ def shearlet_system(
     kind: str = "undecimated",
     transition: float = TRANSITION,
     overlap: float = OVERLAP,
+    shear_levels=None,
 ):
     r"""The shearlet system for images of ``shape``; built once per arguments, then cached.
 
@@ -501,6 +519,9 @@ def shearlet_system(
         Relative width of the radial transitions, in (0, 1].
     overlap : float
         Width of the angular transitions in shear steps, in (0, 1).
+    shear_levels : sequence of int, optional
+        :math:`s_j` for each scale (:math:`2^{s_j+2}` atoms at scale j); default
+        :func:`default_shear_levels`.
 
     Returns
     -------
@@ -522,7 +543,8 @@ def shearlet_system(
     if not 0 < overlap < 1:
         raise ValueError(f"overlap must be in (0, 1); got {overlap!r}")
     shape = _check_shape(shape, scales)
-    return _cached(shape, int(scales), float(transition), float(overlap), kind)
+    levels = _check_levels(shear_levels, int(scales))
+    return _cached(shape, int(scales), float(transition), float(overlap), levels, kind)
 
 
 def decompose(x, *, scales: int = 4, kind: str = "undecimated"):

@@ -1,0 +1,419 @@
+r"""Lecture 04, best N-term approximation: wavelets versus shearlets on cartoon-like images.
+
+- :class:`CartoonPanel`: the cartoon-like image :math:`f_0 + f_1\chi_B` and its edge.
+- :class:`NTermPanel`: an N slider (log scale) and the N-term approximations side by side in
+  Fourier, wavelets, decimated shearlets and curvelets, each with its error (coefficients are
+  sorted once per image and system, only the synthesis runs per N).
+- :class:`AtomPanel`: one shearlet (scale j, shear k, cone) in space and in frequency, and where
+  its large coefficients sit on the cartoon's edge.
+- :class:`RatePanel`: log-log error against N for all systems, fitted slopes on a stated range,
+  the theory lines, and (button) ReLU networks trained in the background, error against nonzero
+  weights, on the same axes.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import ipywidgets as W
+import numpy as np
+
+from course.sparse.cartoon import cartoon
+from course.sparse.nterm import compare, expansion, theory_rates
+from course.sparse.relu import ReluSweep, relu_sweep
+from course.sparse.shearlets import shearlet_system
+
+from .figures import new_figure
+from .live import LiveState, Progress
+from .panel import LivePanel
+from .params import Choice, Flag, FloatRange, IntRange, param
+
+__all__ = [
+    "CartoonState",
+    "CartoonPanel",
+    "NTermState",
+    "NTermPanel",
+    "AtomState",
+    "AtomPanel",
+    "RateState",
+    "RatePanel",
+    "SIZE",
+    "SYSTEM_NAMES",
+]
+
+#: Image side of the N-term panels (the benchmark targets are for 256 x 256).
+SIZE = 256
+#: Systems shown side by side, with their display names.
+SYSTEM_NAMES = {
+    "fourier": "Fourier",
+    "wavelet": "wavelets (db4)",
+    "shearlet": "shearlets",
+    "curvelet": "curvelets",
+}
+_SCALES = 4  # band-pass scales of shearlets and curvelets at 256 x 256
+
+
+@functools.lru_cache(maxsize=8)
+def _cartoon(
+    seed: int,
+    n: int = SIZE,
+    modes: int = 6,
+    amplitude: float = 0.25,
+    smoothness: float = 1.5,
+    supersample: int = 8,
+):
+    return cartoon(
+        n,
+        modes=modes,
+        amplitude=amplitude,
+        smoothness=smoothness,
+        seed=seed,
+        supersample=supersample,
+    )
+
+
+@functools.lru_cache(maxsize=2)
+def _expansions(seed: int, n: int = SIZE):
+    """Every system's expansion of the cartoon, sorted once (the N slider only synthesizes)."""
+    f = _cartoon(seed, n).image
+    return {s: expansion(f, s, scales=_SCALES) for s in SYSTEM_NAMES}
+
+
+# ================================================================================= cartoon
+class CartoonState(LiveState):
+    """Parameters of the cartoon-like image (Donoho's class :math:`\\mathcal E^2`)."""
+
+    modes = param(IntRange(default=6, min=2, max=12, label="boundary modes $M$"))
+    amplitude = param(
+        FloatRange(default=0.25, min=0.0, max=0.5, step=0.01, label="curvature (amplitude)")
+    )
+    smoothness = param(FloatRange(default=1.5, min=0.0, max=3.0, step=0.1, label="mode decay $p$"))
+    seed = param(IntRange(default=0, min=0, max=50, label="seed"))
+    supersample = param(IntRange(default=8, min=1, max=8, label="anti-aliasing"))
+    show_edge = param(Flag(default=True, label="show edge"))
+
+    def compute(self, modes, amplitude, smoothness, seed, supersample, show_edge):
+        return cartoon(
+            128,
+            modes=modes,
+            amplitude=amplitude,
+            smoothness=smoothness,
+            seed=seed,
+            supersample=supersample,
+        )
+
+
+class CartoonPanel(LivePanel):
+    """The cartoon :math:`f = f_0 + f_1\\chi_B`, its edge, and its curvature."""
+
+    def __init__(self, **values):
+        super().__init__(CartoonState(compute_now=False, **values), title="A cartoon-like image")
+        fig, (ax, ax2) = new_figure(720, 340, ncols=2)
+        self._im = ax.imshow(np.zeros((2, 2)), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+        (self._edge,) = ax.plot([], [], "r-", lw=1)
+        ax.set(title="$f = f_0 + f_1\\chi_B$ (128 x 128)", xticks=[], yticks=[])
+        ax.grid(False)
+        self._zoom = ax2.imshow(
+            np.zeros((2, 2)), cmap="gray", vmin=0, vmax=1, interpolation="nearest"
+        )
+        ax2.set(title="zoom on the edge: pixel cell averages", xticks=[], yticks=[])
+        ax2.grid(False)
+        self._ax = ax
+        self.figures = {"image": fig}
+        self.assemble(fig.canvas)
+        self.start()
+
+    def render(self, c):
+        self._im.set_data(c.image)
+        if self.state.show_edge:
+            self._edge.set_data(c.edge[:, 1], c.edge[:, 0])
+        else:
+            self._edge.set_data([], [])
+        # zoom: 24 x 24 pixels around the rightmost point of the edge
+        i, j = np.clip(np.round(c.edge[np.argmax(c.edge[:, 1])]).astype(int), 12, 115)
+        self._zoom.set_data(c.image[i - 12 : i + 12, j - 12 : j + 12])
+        self._ax.set_title(
+            f"$f_0 + f_1\\chi_B$: max curvature {c.max_curvature:.1f}, seed {c.seed}"
+        )
+
+
+# ================================================================================= N slider
+@dataclass(frozen=True)
+class NTermResult:
+    """N-term approximations of the cartoon in every system, at one N."""
+
+    n_terms: int
+    images: dict  # system -> f_N
+    errors: dict  # system -> ||f - f_N|| / ||f||
+    labels: dict  # system -> legend text with the redundancy
+    original: np.ndarray
+
+
+class NTermState(LiveState):
+    """Keep the N largest (real) coefficients in each system; N on a log slider."""
+
+    n_terms = param(FloatRange(default=500, min=10, max=20000, log=True, label="$N$ terms"))
+    seed = param(IntRange(default=0, min=0, max=50, label="cartoon seed"))
+
+    def compute(self, n_terms, seed):
+        n = int(round(n_terms))
+        f = _cartoon(seed).image
+        images, errors, labels = {}, {}, {}
+        for s, e in _expansions(seed).items():
+            img = e.approximation(min(n, e.n_coefficients))
+            images[s] = img
+            errors[s] = float(np.linalg.norm(f - img) / e.norm)
+            labels[s] = e.label
+        return NTermResult(n, images, errors, labels, f)
+
+
+class NTermPanel(LivePanel):
+    """The N-term approximations side by side, each titled with its relative error."""
+
+    def __init__(self, **values):
+        super().__init__(
+            NTermState(compute_now=False, **values), title="Best N-term approximation, side by side"
+        )
+        fig, axes = new_figure(900, 270, ncols=4)
+        self._ims, self._axes = {}, {}
+        for ax, s in zip(axes, SYSTEM_NAMES, strict=True):
+            self._ims[s] = ax.imshow(
+                np.zeros((2, 2)), cmap="gray", vmin=0, vmax=1, interpolation="nearest"
+            )
+            ax.set(xticks=[], yticks=[])
+            ax.grid(False)
+            self._axes[s] = ax
+        self.figures = {"approximations": fig}
+        self.assemble(fig.canvas)
+        self.start()
+
+    def render(self, r: NTermResult):
+        for s, ax in self._axes.items():
+            self._ims[s].set_data(r.images[s])
+            ax.set_title(f"{r.labels[s]}\nN = {r.n_terms}: error {r.errors[s]:.3g}", fontsize=8)
+
+
+# ================================================================================= atoms
+@dataclass(frozen=True)
+class AtomResult:
+    """One shearlet in space and frequency and its coefficients on the cartoon."""
+
+    label: str
+    space: np.ndarray
+    frequency: np.ndarray
+    coefficients: np.ndarray
+    scale: int
+    shear: int
+    cone: str
+    extent: tuple  # (length, width) in pixels: spread of |psi|^2 along and across the wedge
+
+
+CONES = {"h": "horizontal cone", "v": "vertical cone", "seam": "seam (diagonal)"}
+
+
+class AtomState(LiveState):
+    """A shearlet of the undecimated system at 128 x 128, 4 scales."""
+
+    scale = param(IntRange(default=2, min=0, max=3, label="scale $j$"))
+    shear = param(IntRange(default=1, min=-4, max=4, label="shear $k$"))
+    cone = param(Choice(default="h", options=CONES, label="cone"))
+
+    def compute(self, scale, shear, cone):
+        system = shearlet_system((128, 128), scales=4)
+        s = system.shear_levels[scale]
+        k = (
+            int(np.clip(shear, -(2**s) + 1, 2**s - 1))
+            if cone != "seam"
+            else (2**s if shear >= 0 else -(2**s))
+        )
+        i = system.index(scale=scale, shear=k, cone=cone)
+        f = _cartoon(0, 128).image
+        coeffs = np.abs(system.decompose(f)[i])
+        atom = system.atom(i)
+        return AtomResult(
+            label=system.atoms[i].label + ("" if k == shear else f" (k={shear} clipped to {k})"),
+            space=atom,
+            frequency=np.fft.fftshift(system.filters[i]),
+            coefficients=coeffs,
+            scale=scale,
+            shear=k,
+            cone=cone,
+            extent=_extent(atom),
+        )
+
+
+def _extent(atom):
+    """Standard deviations of |psi|^2 along its principal axes (pixels): length, width."""
+    w = atom**2 / np.sum(atom**2)
+    ii, jj = np.indices(atom.shape)
+    mi, mj = np.sum(w * ii), np.sum(w * jj)
+    cov = np.array(
+        [
+            [np.sum(w * (ii - mi) ** 2), np.sum(w * (ii - mi) * (jj - mj))],
+            [np.sum(w * (ii - mi) * (jj - mj)), np.sum(w * (jj - mj) ** 2)],
+        ]
+    )
+    lo, hi = np.sqrt(np.linalg.eigvalsh(cov))
+    return float(hi), float(lo)
+
+
+class AtomPanel(LivePanel):
+    """Shearlet atom explorer: space, frequency, and its coefficients on the cartoon."""
+
+    def __init__(self, **values):
+        super().__init__(AtomState(compute_now=False, **values), title="Shearlet atom explorer")
+        fig, (a1, a2, a3) = new_figure(900, 300, ncols=3)
+        self._space = a1.imshow(np.zeros((2, 2)), cmap="RdBu_r", interpolation="nearest")
+        self._freq = a2.imshow(
+            np.zeros((2, 2)),
+            cmap="magma",
+            vmin=0,
+            vmax=1,
+            extent=(-0.5, 0.5, 0.5, -0.5),
+            interpolation="nearest",
+        )
+        self._coef = a3.imshow(np.zeros((2, 2)), cmap="hot", interpolation="nearest")
+        edge = _cartoon(0, 128).edge
+        a3.plot(edge[:, 1], edge[:, 0], "c-", lw=0.6)
+        a2.set(xlabel="$\\xi_1$ (cycles/pixel, axis 1)", ylabel="$\\xi_0$ (axis 0)")
+        a3.set(title="|coefficients| on the cartoon", xticks=[], yticks=[])
+        for a in (a1, a2, a3):
+            a.grid(False)
+        a1.set(xticks=[], yticks=[])
+        self._a1, self._a2 = a1, a2
+        self.figures = {"atom": fig}
+        self.assemble(fig.canvas)
+        self.start()
+
+    def render(self, r: AtomResult):
+        c = 40  # show the central 80 x 80 pixels of the 128 x 128 atom
+        sp = r.space[64 - c : 64 + c, 64 - c : 64 + c]
+        m = float(np.abs(sp).max()) or 1.0
+        self._space.set_data(sp)
+        self._space.set_clim(-m, m)
+        self._freq.set_data(r.frequency)
+        self._coef.set_data(r.coefficients)
+        self._coef.set_clim(0, float(r.coefficients.max()) or 1.0)
+        length, width = r.extent
+        self._a1.set_title(
+            f"$\\psi$ {r.label}\nlength {length:.1f} px, width {width:.1f} px", fontsize=9
+        )
+        self._a2.set_title("$\\hat\\psi$ (window in frequency)", fontsize=9)
+
+
+# ================================================================================= rates
+@dataclass(frozen=True)
+class RateResult:
+    """Error curves of every system, fitted slopes, theory lines; ReLU points if trained."""
+
+    comparison: object
+    theory: dict
+    relu: ReluSweep | None = None
+
+
+class RateState(LiveState):
+    """Error against N on log-log axes, with slopes fitted on ``[fit_min, fit_max]``."""
+
+    fit_min = param(FloatRange(default=100, min=10, max=2000, log=True, label="fit from $N$"))
+    fit_max = param(FloatRange(default=1600, min=100, max=16000, log=True, label="fit to $N$"))
+    seed = param(IntRange(default=0, min=0, max=50, label="cartoon seed"))
+
+    def compute(self, fit_min, fit_max, seed):
+        if fit_min >= fit_max:
+            raise ValueError(f"fit_min must be below fit_max; got {fit_min:g} >= {fit_max:g}")
+        f = _cartoon(seed).image
+        comp = compare(f, tuple(SYSTEM_NAMES), fit_range=(fit_min, fit_max), scales=_SCALES)
+        anchor = comp.curve("wavelet").error[0]
+        theory = theory_rates(comp.curves[0].n_terms, anchor=anchor)
+        keep = self.result.relu if isinstance(self.result, RateResult) else None
+        return RateResult(comp, theory, keep)
+
+    def train(self, *, steps: int = 1000, sizes=None):
+        """Start the ReLU sweep on the runner (the Train button); stop cancels it."""
+        self.run(self._train_job, steps, sizes)
+
+    def _train_job(self, steps, sizes):
+        base = self.result if isinstance(self.result, RateResult) else None
+        if base is None:
+            base = self.compute(**self.params())
+        f = _cartoon(self.seed, 128).image
+        kwargs = {} if sizes is None else {"sizes": sizes}
+        sweep = None
+        for fraction, sweep in relu_sweep(f, steps=steps, batch=2048, every=100, **kwargs):
+            yield Progress(fraction, RateResult(base.comparison, base.theory, sweep))
+        return RateResult(base.comparison, base.theory, sweep)
+
+
+class RatePanel(LivePanel):
+    """Log-log error against N: all systems, fitted slopes, theory; ReLU networks on demand."""
+
+    def __init__(self, **values):
+        super().__init__(
+            RateState(compute_now=False, **values),
+            title="Error of N-term approximation against N",
+            show_progress=True,
+        )
+        fig, ax = new_figure(760, 430)
+        self._lines = {}
+        for s in SYSTEM_NAMES:
+            (self._lines[s],) = ax.loglog([1, 2], [1, 1], "o-", ms=3, lw=1.5, label=s)
+        self._theory = {}
+        for name, style in zip(
+            ("N^-1/4 (Fourier)", "N^-1/2 (wavelets)", "N^-1 (log N)^3/2 (shearlets, curvelets)"),
+            (":", "--", "-."),
+            strict=True,
+        ):
+            (self._theory[name],) = ax.loglog(
+                [1, 2], [1, 1], "k" + style, lw=1, alpha=0.6, label=name
+            )
+        (self._relu,) = ax.loglog(
+            [], [], "s", color="crimson", ms=7, label="ReLU network (x = nonzero weights)"
+        )
+        (self._relu_now,) = ax.loglog([], [], "s", mfc="none", color="crimson", ms=9)
+        self._band = ax.axvspan(100, 1600, color="gray", alpha=0.08)
+        ax.set(
+            xlabel="N (real coefficients kept; nonzero weights for networks)",
+            ylabel="$\\|f - f_N\\|_2 / \\|f\\|_2$ (not squared)",
+        )
+        self._legend_ax = ax
+        self._ax = ax
+        self.train_button = W.Button(
+            description="Train ReLU networks",
+            icon="play",
+            button_style="primary",
+            layout=W.Layout(width="200px"),
+        )
+        self.train_button.on_click(lambda _: self.state.train())
+        self.figures = {"rates": fig}
+        self.assemble(fig.canvas, left=self.control_box(extra=[self.train_button]))
+        self.start()
+
+    def render(self, r: RateResult):
+        ax = self._ax
+        for c in r.comparison.curves:
+            line = self._lines[c.system]
+            line.set_data(c.n_terms, c.error)
+            slope = f"slope {c.fit.slope:.2f}" if c.fit is not None else "no fit"
+            line.set_label(f"{c.label}: {slope}")
+        n = r.comparison.curves[0].n_terms
+        for name, values in r.theory.items():
+            self._theory[name].set_data(n, values)
+        lo, hi = r.comparison.fit_range
+        self._band.set_x(lo)
+        self._band.set_width(hi - lo)
+        if r.relu is not None:
+            self._relu.set_data(r.relu.n_weights, r.relu.errors)
+            cur = r.relu.current
+            self._relu_now.set_data([cur.n_weights] if cur else [], [cur.error] if cur else [])
+        else:
+            self._relu.set_data([], [])
+            self._relu_now.set_data([], [])
+        errs = np.concatenate([c.error for c in r.comparison.curves])
+        errs = errs[errs > 0]
+        ax.set_xlim(n[0] * 0.8, n[-1] * 1.25)
+        ax.set_ylim(max(errs.min(), 1e-5) * 0.7, 1.3)
+        ax.set_title(
+            f"fitted on {lo:g} \u2264 N \u2264 {hi:g} (shaded); image {SIZE}x{SIZE}", fontsize=9
+        )
+        ax.legend(fontsize=7, loc="lower left")
