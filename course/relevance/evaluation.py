@@ -122,7 +122,9 @@ def randomisation_curve(
     keep_t = torch.as_tensor(keep, dtype=dtype)[:, None]  # (K, 1, m, 64)
     y = keep_t * xb + (1 - keep_t) * eta  # (K, R, m, 64)
     with torch.no_grad():
-        p = torch.softmax(model(y.reshape(-1, 1, 8, 8)), dim=-1).reshape(len(counts), n_draws, m, -1)
+        p = torch.softmax(model(y.reshape(-1, 1, 8, 8)), dim=-1).reshape(
+            len(counts), n_draws, m, -1
+        )
     scores = p[..., torch.arange(m), c].mean(dim=(1, 2))
     return fractions, scores.to(torch.float64).numpy()
 
@@ -215,16 +217,27 @@ def evaluate_steps(
             relevance = explain(model, images, method=name, target=targets, **opts)
         for key, ordering in (("ordering", "relevance_ordering"), ("flipping", "pixel_flipping")):
             _, curve = randomisation_curve(
-                model, images, relevance, target=targets, ordering=ordering, n_steps=n_steps,
-                n_draws=n_draws, seed=seed, obfuscation=obfuscation,
+                model,
+                images,
+                relevance,
+                target=targets,
+                ordering=ordering,
+                n_steps=n_steps,
+                n_draws=n_draws,
+                seed=seed,
+                obfuscation=obfuscation,
             )
             out[key][name] = curve
         out["aopc"][name] = aopc(out["flipping"][name])
         out["ordering_area"][name] = float(np.mean(out["ordering"][name]))
         partial = EvaluationResult(
-            fractions, {k: dict(v) for k, v in out.items()}["ordering"],
-            dict(out["flipping"]), dict(out["aopc"]), dict(out["ordering_area"]),
-            len(images), tuple(names[: i + 1]),
+            fractions,
+            {k: dict(v) for k, v in out.items()}["ordering"],
+            dict(out["flipping"]),
+            dict(out["aopc"]),
+            dict(out["ordering_area"]),
+            len(images),
+            tuple(names[: i + 1]),
         )
         yield Progress((i + 1) / len(names), partial, f"{name} done")
     return partial

@@ -118,8 +118,9 @@ def _linear_map(layer: nn.Module, weight: torch.Tensor, bias):
     """The layer's affine map with another weight and bias (the rules modify them)."""
     if isinstance(layer, nn.Linear):
         return lambda a: F.linear(a, weight, bias)
-    return lambda a: F.conv2d(a, weight, bias, layer.stride, layer.padding, layer.dilation,
-                              layer.groups)
+    return lambda a: F.conv2d(
+        a, weight, bias, layer.stride, layer.padding, layer.dilation, layer.groups
+    )
 
 
 def _redistribute(layer, a, r, weight, bias, denominator=None):
@@ -300,8 +301,15 @@ def lrp(
     True
     """
     r = lrp_relevances(
-        model, x, target=target, contrast=contrast, rule=rule, eps=eps, alpha=alpha,
-        input_rule=input_rule, bounds=bounds,
+        model,
+        x,
+        target=target,
+        contrast=contrast,
+        rule=rule,
+        eps=eps,
+        alpha=alpha,
+        input_rule=input_rule,
+        bounds=bounds,
     )[0]
     r = r.reshape(-1, 8, 8)
     return r[0] if np.ndim(x) == 2 else r

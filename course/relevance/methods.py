@@ -232,7 +232,9 @@ def integrated_gradients(
         One of :data:`QUADRATURES`.
     """
     if method not in QUADRATURES:
-        raise ValueError(f"method must be one of {', '.join(map(repr, QUADRATURES))}; got {method!r}")
+        raise ValueError(
+            f"method must be one of {', '.join(map(repr, QUADRATURES))}; got {method!r}"
+        )
     if steps != int(steps) or not (1 <= int(steps) <= 4096):
         raise ValueError(f"steps must be an integer in [1, 4096]; got {steps!r}")
     xb, w, back = _prepare(model, x, target, contrast)

@@ -327,7 +327,14 @@ def rate_distortion_curve(
         np.put_along_axis(masks[a], order[:, :k], 1.0, axis=1)
     xs = as_batch(x).numpy()[:, 0]
     d = distortion(
-        model, xs, masks.reshape(len(sizes), m, 8, 8), target=target, contrast=contrast,
-        output=output, n_samples=n_samples, seed=seed, obfuscation=obfuscation,
+        model,
+        xs,
+        masks.reshape(len(sizes), m, 8, 8),
+        target=target,
+        contrast=contrast,
+        output=output,
+        n_samples=n_samples,
+        seed=seed,
+        obfuscation=obfuscation,
     )
     return RateDistortionCurve(sizes, d.mean(axis=1))

@@ -119,7 +119,8 @@ def test_contrast_is_difference_of_maps(data):
     x = data.x_test[:5]
     both = gradient_x_input(model, x, target=3, contrast=8)
     assert np.allclose(
-        both, gradient_x_input(model, x, target=3) - gradient_x_input(model, x, target=8),
+        both,
+        gradient_x_input(model, x, target=3) - gradient_x_input(model, x, target=8),
         atol=1e-12,
     )
 
@@ -137,7 +138,8 @@ def test_smoothgrad_without_noise_is_the_gradient(data):
     model = load_model("cnn")
     x = data.x_test[:3]
     assert np.allclose(
-        smoothgrad(model, x, target=1, noise=0.0, n_samples=3), gradient(model, x, target=1),
+        smoothgrad(model, x, target=1, noise=0.0, n_samples=3),
+        gradient(model, x, target=1),
         atol=1e-12,
     )
     with pytest.raises(ValueError, match="noise"):
@@ -150,8 +152,7 @@ def test_ig_completeness_within_riemann_error(name, data):
     model = load_model(name)
     x, c = data.x_test[:4], data.y_test[:4]
     m = 256
-    gap = ig_completeness_gap(model, x, integrated_gradients(model, x, target=c, steps=m),
-                              target=c)
+    gap = ig_completeness_gap(model, x, integrated_gradients(model, x, target=c, steps=m), target=c)
     # h(alpha) = <grad f(alpha x), x> is piecewise constant for a ReLU network; its total
     # variation, measured on a fine grid, bounds the Riemann error.
     fine = 1 << 13

@@ -89,8 +89,10 @@ def test_rde_mask_in_box_and_objective_decreases(cnn, data, index):
 def test_larger_lambda_gives_a_sparser_mask(cnn, data):
     x = data.x_test[:4]
     c = predict(cnn, x)
-    sizes = [rde(cnn, x, target=c, lam=lam, iterations=80, n_samples=8).mask.sum(axis=(1, 2))
-             for lam in (0.001, 0.01, 0.05)]
+    sizes = [
+        rde(cnn, x, target=c, lam=lam, iterations=80, n_samples=8).mask.sum(axis=(1, 2))
+        for lam in (0.001, 0.01, 0.05)
+    ]
     assert np.all(sizes[0] > sizes[1]) and np.all(sizes[1] > sizes[2])
 
 
