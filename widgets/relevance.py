@@ -31,7 +31,7 @@ from course.relevance.rde import rate_distortion_curve, rde_steps
 from .figures import new_figure
 from .live import LiveState
 from .panel import LivePanel
-from .params import Choice, Flag, FloatRange, InvalidValue, IntRange, Text, param
+from .params import Choice, Flag, FloatRange, IntRange, InvalidValue, Text, param
 
 __all__ = [
     "ExplainState",
