@@ -315,8 +315,8 @@ class RateResult:
 class RateState(LiveState):
     """Error against N on log-log axes, with slopes fitted on ``[fit_min, fit_max]``."""
 
-    fit_min = param(FloatRange(default=100, min=10, max=2000, log=True, label="fit from $N$"))
-    fit_max = param(FloatRange(default=1600, min=100, max=16000, log=True, label="fit to $N$"))
+    fit_min = param(FloatRange(default=50, min=10, max=2000, log=True, label="fit from $N$"))
+    fit_max = param(FloatRange(default=800, min=100, max=16000, log=True, label="fit to $N$"))
     seed = param(IntRange(default=0, min=0, max=50, label="cartoon seed"))
 
     def compute(self, fit_min, fit_max, seed):

@@ -193,7 +193,7 @@ def cartoon(
     >>> c = cartoon(64, seed=1)
     >>> c.image.shape, c.image.dtype
     ((64, 64), dtype('float64'))
-    >>> bool(c.image.min() >= 0.0) and bool(np.all(c.image[0] == 0))
+    >>> bool(c.image.min() >= 0.0) and bool(c.image[0].max() < 1e-6)  # zero at the border
     True
     """
     for name, value in (

@@ -333,7 +333,7 @@ def nterm_curve(
 ) -> NTermCurve:
     """Errors of the N-term approximations of ``image`` for each N, and the fitted slope.
 
-    ``fit_range=(n_min, n_max)``; by default ``(100, pixels / 16)``.
+    ``fit_range=(n_min, n_max)``; by default ``(50, pixels / 80)``, the range before the digital saturation of the wavelet curve.
     """
     f = _check_image(image)
     e = expanded if expanded is not None else expansion(f, system, wavelet=wavelet, scales=scales)
@@ -341,7 +341,7 @@ def nterm_curve(
     for n in n_terms:
         _check_n(n, e.n_coefficients)
     err = e.errors(n_terms, f)
-    lo, hi = fit_range if fit_range is not None else (100, f.size / 16)
+    lo, hi = fit_range if fit_range is not None else (50, f.size / 80)
     try:
         fit = fit_rate(n_terms, err, n_min=lo, n_max=hi)
     except ValueError:
@@ -375,7 +375,7 @@ def compare(
     """:func:`nterm_curve` for several systems on the same N and the same fit range."""
     f = _check_image(image)
     n_terms = default_n_terms(f.shape) if n_terms is None else n_terms
-    fit_range = fit_range if fit_range is not None else (100, f.size / 16)
+    fit_range = fit_range if fit_range is not None else (50, f.size / 80)
     curves = tuple(
         nterm_curve(f, s, n_terms=n_terms, fit_range=fit_range, wavelet=wavelet, scales=scales)
         for s in systems

@@ -66,8 +66,8 @@ def _check(image, widths, steps, lr, batch):
         raise ValueError(f"steps must be in [1, 100000]; got {steps!r}")
     if not 0 < lr <= 1:
         raise ValueError(f"lr must be in (0, 1]; got {lr!r}")
-    if not 1 <= batch <= f.size:
-        raise ValueError(f"batch must be in [1, {f.size}]; got {batch!r}")
+    if not 1 <= batch <= 1_000_000:
+        raise ValueError(f"batch must be in [1, 1000000]; got {batch!r}")
     return f, widths
 
 
@@ -106,7 +106,7 @@ def relu_fit(image, *, widths=(32, 32, 32), steps=1500, lr=3e-3, batch=4096, see
     norm = float(np.linalg.norm(f))
     result = None
     for step in range(1, steps + 1):
-        idx = torch.randint(0, pts.shape[0], (batch,), generator=gen)
+        idx = torch.randint(0, pts.shape[0], (min(batch, f.size),), generator=gen)
         loss = torch.mean((model(pts[idx]) - target[idx]) ** 2)
         opt.zero_grad()
         loss.backward()

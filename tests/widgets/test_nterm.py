@@ -1,0 +1,134 @@
+"""Headless tests of the lecture 04 panels."""
+
+import numpy as np
+import pytest
+
+from widgets.nterm import AtomPanel, CartoonPanel, NTermPanel, RatePanel
+
+
+@pytest.fixture(scope="module")
+def nterm_panel():
+    p = NTermPanel()
+    assert p.wait(60)
+    return p
+
+
+def test_cartoon_panel_controls():
+    p = CartoonPanel()
+    assert p.wait(30) and p.state.ok
+    first = p.state.result.image.copy()
+    for name, value in [
+        ("modes", 9),
+        ("amplitude", 0.4),
+        ("smoothness", 0.5),
+        ("seed", 4),
+        ("supersample", 2),
+    ]:
+        p.controls[name].value = value
+        assert p.wait(30) and p.state.ok, p.state.status
+    assert not np.allclose(first, p.state.result.image)
+    assert p._im.get_array().shape == (128, 128)
+    np.testing.assert_array_equal(p._im.get_array(), p.state.result.image)
+    p.controls["show_edge"].value = False
+    assert p.wait(30)
+    assert len(p._edge.get_xdata()) == 0
+
+
+def test_nterm_panel_errors_match_images(nterm_panel):
+    p = nterm_panel
+    for n in (20, 300, 3000):
+        p.controls["n_terms"].value = n
+        assert p.wait(30) and p.state.ok
+        r = p.state.result
+        assert r.n_terms == n
+        for s, img in r.images.items():
+            err = np.linalg.norm(r.original - img) / np.linalg.norm(r.original)
+            assert err == pytest.approx(r.errors[s], rel=1e-12)
+            np.testing.assert_array_equal(p._ims[s].get_array(), img)
+    p.controls["seed"].value = 1
+    assert p.wait(60) and p.state.result.n_terms == 3000
+
+
+def test_nterm_errors_decrease(nterm_panel):
+    p = nterm_panel
+    errs = []
+    for n in (50, 500, 5000):
+        p.controls["n_terms"].value = n
+        p.wait(30)
+        errs.append(p.state.result.errors)
+    for s in errs[0]:
+        assert errs[0][s] > errs[1][s] > errs[2][s]
+
+
+@pytest.mark.parametrize("bad", [1e9, float("nan"), "abc", -5])
+def test_hostile_values(nterm_panel, bad):
+    p = nterm_panel
+    before = p.state.n_terms
+    p.controls["n_terms"].set_state({"value": bad})
+    assert p.state.ok is False
+    assert "n_terms" in p.state.status
+    assert p.state.n_terms == before
+
+
+def test_atom_panel():
+    p = AtomPanel()
+    assert p.wait(30) and p.state.ok
+    lengths = {}
+    for j in (0, 3):
+        p.controls["scale"].value = j
+        p.controls["shear"].value = 0
+        p.controls["cone"].value = "h"
+        assert p.wait(30) and p.state.ok
+        r = p.state.result
+        assert r.scale == j and r.shear == 0 and r.cone == "h"
+        lengths[j] = r.extent
+        assert r.frequency.max() <= 1 + 1e-12
+    # finer scale: a smaller atom
+    assert lengths[3][0] < lengths[0][0] and lengths[3][1] < lengths[0][1]
+    p.controls["cone"].value = "seam"
+    p.controls["shear"].value = -1
+    assert p.wait(30)
+    assert abs(p.state.result.shear) == 4 and p.state.result.shear < 0
+    p.controls["cone"].value = "v"
+    p.controls["shear"].value = 4
+    assert p.wait(30)
+    assert p.state.result.shear == 3 and "clipped" in p.state.result.label
+    p.controls["scale"].set_state({"value": 7})
+    assert not p.state.ok and "scale" in p.state.status
+
+
+def test_rate_panel_and_relu_job():
+    p = RatePanel()
+    assert p.wait(60) and p.state.ok
+    comp = p.state.result.comparison
+    assert {c.system for c in comp.curves} == {"fourier", "wavelet", "shearlet", "curvelet"}
+    line = p._lines["wavelet"]
+    np.testing.assert_array_equal(line.get_ydata(), comp.curve("wavelet").error)
+    p.controls["fit_min"].value = 100
+    p.controls["fit_max"].value = 1600
+    assert p.wait(60) and p.state.result.comparison.fit_range == (100.0, 1600.0)
+    p.controls["fit_max"].value = 100
+    p.controls["fit_min"].value = 2000
+    assert p.wait(60)
+    assert not p.state.ok and "fit_min" in p.state.status
+    p.controls["fit_min"].value = 50
+    p.controls["fit_max"].value = 800
+    p.controls["seed"].value = 2
+    assert p.wait(60) and p.state.ok
+    # a tiny training job on the runner: partial results then a final sweep
+    p.state.train(steps=20, sizes=((4,), (8,)))
+    assert p.wait(120) and p.state.ok, p.state.status
+    sweep = p.state.result.relu
+    assert len(sweep.fits) == 2 and sweep.current is None
+    assert np.all(sweep.n_weights == [17, 33])
+    np.testing.assert_array_equal(p._relu.get_xdata(), sweep.n_weights)
+
+
+def test_relu_job_can_be_stopped():
+    p = RatePanel()
+    p.wait(60)
+    p.state.train(steps=5000, sizes=((16, 16),))
+    p.state.cancel()
+    assert p.wait(60)
+    r = p.state.result
+    assert r.relu is None or len(r.relu.fits) == 0
