@@ -1,1 +1,49 @@
+"""Lecture 07: relevance maps, or why did the network decide this?
 
+Classifiers for scikit-learn's 8x8 digits (:mod:`.models`, trained by :mod:`.train`), relevance
+methods (:mod:`.methods`: gradient, gradient x input, SmoothGrad, Integrated Gradients,
+occlusion; :mod:`.lrp`: layer-wise relevance propagation; :mod:`.rde`: rate-distortion
+explanations), one registry of them all (:mod:`.explain`), and their evaluation by relevance
+ordering and pixel flipping (:mod:`.evaluation`). Importing this package imports torch.
+"""
+
+from .evaluation import EvaluationResult, aopc, evaluate, evaluate_steps, randomisation_curve
+from .explain import METHODS, explain
+from .lrp import RULES, lrp, lrp_reference, lrp_relevances
+from .methods import (
+    gradient,
+    gradient_x_input,
+    integrated_gradients,
+    occlusion,
+    smoothgrad,
+)
+from .models import MODELS, load_digits_split, load_model, predict
+from .rde import RDEResult, distortion, rate_distortion_curve, rde, rde_steps
+
+__all__ = [
+    "EvaluationResult",
+    "aopc",
+    "evaluate",
+    "evaluate_steps",
+    "randomisation_curve",
+    "METHODS",
+    "explain",
+    "RULES",
+    "lrp",
+    "lrp_reference",
+    "lrp_relevances",
+    "gradient",
+    "gradient_x_input",
+    "integrated_gradients",
+    "occlusion",
+    "smoothgrad",
+    "MODELS",
+    "load_digits_split",
+    "load_model",
+    "predict",
+    "RDEResult",
+    "distortion",
+    "rate_distortion_curve",
+    "rde",
+    "rde_steps",
+]
