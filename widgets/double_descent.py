@@ -62,8 +62,8 @@ KINDS = {"fourier": "Fourier $\\cos$", "relu": "ReLU"}
 assert set(KINDS) == set(FEATURE_MAPS)
 #: The ridge values offered by the panels (a choice: lambda spans many decades, and 0 matters).
 RIDGES = {0.0: "0 (min-norm)", 1e-6: "1e-6", 1e-4: "1e-4", 1e-2: "1e-2", 1.0: "1"}
-_THRESHOLD_STYLE = dict(color="#b00020", ls="--", lw=1.2)
-_CURSOR_STYLE = dict(color="#555555", ls=":", lw=1.5)
+_THRESHOLD_STYLE = dict(color="#b00020", ls="--", lw=1.2, gid="threshold")
+_CURSOR_STYLE = dict(color="#555555", ls=":", lw=1.5, gid="cursor")
 _MAX_MISTAKES = 16  # misclassified digits shown under the cursor (2 rows of 8)
 
 
@@ -76,7 +76,7 @@ def _set_log_limits(ax, *arrays, pad=1.5):
 
 
 # ============================================================================ 1D intuition
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: every delivered result is drawn
 class IntuitionResult:
     """The data, the fit with N features, and the whole curve over N."""
 
@@ -194,7 +194,7 @@ class IntuitionPanel(LivePanel):
 
 
 # ============================================================================ digits curve
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: every delivered result is drawn
 class DigitsCurveResult:
     """The (possibly partial) double-descent curve and the model under the cursor."""
 
@@ -400,7 +400,7 @@ class DigitsCurvePanel(LivePanel):
 
 
 # ============================================================================ sample-wise
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: every delivered result is drawn
 class SampleWiseResult:
     sweep: SweepResult
 
@@ -475,7 +475,7 @@ class SampleWisePanel(LivePanel):
 
 
 # ============================================================================ network widths
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: every delivered result is drawn
 class WidthResult:
     sweep: WidthSweepResult | None  # None: not trained yet for these settings
     cached: bool

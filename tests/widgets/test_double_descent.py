@@ -1,0 +1,297 @@
+"""Lecture 05 panels, headless: every control changes the state and the figures' data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from course.double_descent import (
+    curve_1d,
+    feature_grid,
+    fit_1d,
+    load_digits_split,
+    make_regression_1d,
+    model_sweep,
+)
+from widgets.double_descent import (
+    DigitsCurvePanel,
+    IntuitionPanel,
+    SampleWisePanel,
+    WidthPanel,
+)
+
+
+@pytest.fixture(scope="module")
+def intuition():
+    p = IntuitionPanel()
+    assert p.wait(30)
+    return p
+
+
+@pytest.fixture(scope="module")
+def digits():
+    p = DigitsCurvePanel(n_train=100)
+    assert p.wait(60)
+    return p
+
+
+@pytest.fixture(scope="module")
+def samples():
+    p = SampleWisePanel(n_features=100)
+    assert p.wait(60)
+    return p
+
+
+def lines(fig, ax=0):
+    return fig.axes[ax].lines
+
+
+def marker(fig, ax, gid):
+    """The vertical line with this gid ("threshold" or "cursor") on axes ``ax``: its x."""
+    (line,) = [ln for ln in fig.axes[ax].lines if ln.get_gid() == gid]
+    return list(np.asarray(line.get_xdata(), float))
+
+
+def xy(line):
+    return np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
+
+
+def hostile(panel, name):
+    """A client sends values the slider must refuse: the state keeps its value, says why."""
+    before = getattr(panel.state, name)
+    for bad in (1e9, float("nan"), "abc", -1e9):
+        panel.controls[name].set_state({"value": bad})
+        assert panel.state.ok is False
+        assert name in panel.state.status
+        assert getattr(panel.state, name) == before
+
+
+# ------------------------------------------------------------------ 1D intuition
+def test_intuition_fit_is_drawn(intuition):
+    p = intuition
+    p.controls["n_samples"].value = 15
+    p.controls["n_features"].value = 15
+    p.controls["noise"].value = 0.3
+    p.controls["function"].value = "wiggly"
+    p.controls["kind"].value = "fourier"
+    p.controls["sigma"].value = 0.04
+    p.controls["ridge"].value = 0.0
+    p.controls["seed"].value = 3
+    assert p.wait(30) and p.state.ok
+    data = make_regression_1d(15, noise=0.3, function="wiggly", seed=3)
+    fit = fit_1d(data, 15, sigma=0.04, seed=3)
+    truth, drawn, samples = lines(p.figures["fit"])
+    np.testing.assert_allclose(xy(drawn)[1], fit.prediction, rtol=1e-10)
+    np.testing.assert_allclose(xy(truth)[1], data.f_grid)
+    np.testing.assert_allclose(xy(samples)[1], data.y_train)
+    # the threshold line sits at N = n, the marker at the current N
+    test_line, _, _, here = lines(p.figures["curve"])
+    assert marker(p.figures["curve"], 0, "threshold") == [15, 15]
+    assert xy(here)[0][0] == 15
+    sizes, test = xy(test_line)
+    ref = curve_1d(data, sizes.astype(int), sigma=0.04, seed=3)[1]
+    np.testing.assert_allclose(test, ref, rtol=1e-6)
+    assert "interpolation threshold" in p.figures["fit"].axes[0].get_title()
+
+
+def test_intuition_threshold_is_the_peak(intuition):
+    p = intuition
+    p.state.set(
+        n_samples=20,
+        noise=0.2,
+        function="smooth",
+        kind="fourier",
+        sigma=0.06,
+        ridge=0.0,
+        seed=0,
+        n_features=20,
+    )
+    assert p.wait(30) and p.state.ok
+    r = p.state.result
+    near = (r.sizes >= 17) & (r.sizes <= 23)
+    assert r.test_loss[near].max() == r.test_loss.max()
+    assert r.test_loss[-1] < r.test_loss[r.sizes <= 10].min()  # second descent beats the first
+
+
+def test_intuition_ridge_and_kind_change_the_fit(intuition):
+    p = intuition
+    p.state.set(n_features=20, n_samples=20, sigma=0.05, ridge=0.0, kind="fourier")
+    assert p.wait(30)
+    free = p.state.result.fit
+    p.controls["ridge"].value = 1e-2
+    assert p.wait(30) and p.state.ok
+    assert p.state.result.fit.coef_norm < free.coef_norm  # ridge shrinks a
+    p.controls["kind"].value = "relu"
+    assert p.wait(30) and p.state.ok
+    assert p.state.kind == "relu"
+    assert "relu" not in p.state.status
+    p.controls["ridge"].value = 0.0
+    p.controls["kind"].value = "fourier"
+    assert p.wait(30)
+
+
+@pytest.mark.parametrize("name", ["n_features", "n_samples", "noise", "sigma", "seed"])
+def test_intuition_rejects_hostile_values(intuition, name):
+    hostile(intuition, name)
+    intuition.controls[name].value = intuition.controls[name].value  # still usable
+    intuition.state.set(**{name: getattr(intuition.state, name)})
+
+
+@pytest.mark.parametrize("name", ["function", "kind", "ridge"])
+def test_intuition_rejects_unknown_choices(intuition, name):
+    before = getattr(intuition.state, name)
+    intuition.controls[name].set_state({"value": "bogus"})
+    assert intuition.state.ok is False and name in intuition.state.status
+    assert getattr(intuition.state, name) == before
+
+
+# ------------------------------------------------------------------ digits curve
+def test_digits_curve_is_the_sweep(digits):
+    p = digits
+    p.controls["label_noise"].value = 0.1
+    p.controls["sigma"].value = 4.0
+    p.controls["ridge"].value = 1e-4
+    p.controls["kind"].value = "fourier"
+    p.controls["seed"].value = 2
+    assert p.wait(60) and p.state.ok
+    r = p.state.result
+    assert r.sweep.complete and p.state.final
+    data = load_digits_split(100, label_noise=0.1, seed=2)
+    ref = model_sweep(data, feature_grid(100, stop=20.0), sigma=4.0, ridge=1e-4, seed=2)
+    np.testing.assert_allclose(r.sweep.test_loss, ref.test_loss, rtol=1e-8)
+    test_line, train_line = lines(p.figures["curve"])[:2]
+    np.testing.assert_allclose(xy(test_line)[1], ref.test_loss, rtol=1e-8)
+    np.testing.assert_array_equal(xy(test_line)[0], ref.sizes)
+    # ||a|| on the twin axis
+    norm_line = p.figures["curve"].axes[2].lines[0]
+    np.testing.assert_allclose(xy(norm_line)[1], ref.coef_norm, rtol=1e-8)
+    # the threshold is marked at N = n on both axes
+    for ax in (0, 1):
+        assert marker(p.figures["curve"], ax, "threshold") == [100, 100]
+
+
+def test_digits_cursor_shows_that_model(digits):
+    p = digits
+    p.controls["cursor"].value = 1.0
+    assert p.wait(30) and p.state.ok
+    r = p.state.result
+    assert r.n_features == 100
+    confusion = np.asarray(p.figures["cursor"].axes[0].images[0].get_array())
+    assert confusion.sum() == r.data.n_test
+    wrong = r.data.n_test - np.trace(confusion)
+    assert wrong / r.data.n_test == pytest.approx(r.test_error)
+    pred = r.sweep.test_pred[r.index]
+    assert np.all(pred[r.mistakes] != r.data.y_test[r.mistakes])
+    texts = [t.get_text() for t in p.figures["cursor"].axes[1].texts]
+    j = r.mistakes[0]
+    assert texts[0] == f"{r.data.y_test[j]}\u2192{pred[j]}"
+    # the cursor line moves with the cursor
+    p.controls["cursor"].value = 10.0
+    assert p.wait(30)
+    sizes = p.state.result.sweep.sizes
+    nearest = int(sizes[np.argmin(np.abs(np.log(sizes / 1000)))])  # grid point nearest 10 n
+    assert p.state.result.n_features == nearest
+    assert marker(p.figures["curve"], 0, "cursor") == [nearest, nearest]
+    assert marker(p.figures["curve"], 1, "cursor") == [nearest, nearest]
+
+
+def test_digits_cursor_does_not_restart_the_sweep(digits):
+    p = digits
+    p.state.set(n_train=150, kind="relu", ridge=0.0, label_noise=0.0, seed=0)
+    for v in (0.5, 2.0, 5.0):  # cursor moves while the curve streams in
+        p.controls["cursor"].value = v
+    assert p.wait(60) and p.state.ok
+    r = p.state.result
+    assert r.sweep.complete and r.sweep.kind == "relu"
+    entries = [k for k in p.state._entries if k[0] == 150]
+    assert len(entries) == 1
+    ref = model_sweep(load_digits_split(150, seed=0), feature_grid(150, stop=20.0), kind="relu")
+    np.testing.assert_allclose(r.sweep.test_loss, ref.test_loss, rtol=1e-8)
+
+
+def test_digits_stop_keeps_a_partial_curve():
+    p = DigitsCurvePanel(n_train=600)
+    p.state.cancel()
+    assert p.wait(30)
+    r = p.state.result
+    assert r is None or not r.sweep.complete or p.state.ok
+
+
+@pytest.mark.parametrize("name", ["n_train", "label_noise", "sigma", "seed", "cursor"])
+def test_digits_rejects_hostile_values(digits, name):
+    hostile(digits, name)
+
+
+# ------------------------------------------------------------------ sample-wise
+def test_sample_wise_marks_n_equals_N(samples):
+    p = samples
+    p.controls["n_features"].value = 120
+    p.controls["label_noise"].value = 0.2
+    p.controls["sigma"].value = 6.0
+    p.controls["ridge"].value = 0.0
+    p.controls["kind"].value = "fourier"
+    assert p.wait(60) and p.state.ok
+    s = p.state.result.sweep
+    assert s.complete and 120 in s.sizes
+    assert marker(p.figures["curve"], 0, "threshold") == [120, 120]
+    # n <= N: interpolation; the test loss peaks near n = N (label noise sharpens it)
+    assert np.all(s.train_loss[s.sizes <= 120] < 1e-12)
+    peak = s.sizes[np.argmax(s.test_loss)]
+    assert 0.8 * 120 <= peak <= 1.25 * 120
+    np.testing.assert_allclose(xy(lines(p.figures["curve"], 0)[0])[1], s.test_loss)
+
+
+def test_sample_wise_ridge_removes_the_peak(samples):
+    p = samples
+    p.state.set(n_features=120, label_noise=0.2, sigma=6.0, kind="fourier", ridge=1e-2)
+    assert p.wait(60) and p.state.ok
+    s = p.state.result.sweep
+    assert s.test_loss.max() < 2.0
+
+
+@pytest.mark.parametrize("name", ["n_features", "label_noise", "sigma"])
+def test_sample_wise_rejects_hostile_values(samples, name):
+    hostile(samples, name)
+
+
+# ------------------------------------------------------------------ network widths
+def test_width_panel_trains_on_demand_and_caches():
+    p = WidthPanel(n_train=100, steps=200, seed=7)
+    p.state.widths = (2, 8)
+    p.state.request()
+    assert p.wait(30) and p.state.ok
+    assert p.state.result.sweep is None  # nothing heavy without the button
+    assert "not trained" in p.figures["curve"].axes[0].get_title()
+    p.train_button.click()
+    assert p.wait(120) and p.state.ok
+    r = p.state.result
+    assert r.sweep.complete and list(r.sweep.widths) == [2, 8] and not r.cached
+    test_line = lines(p.figures["curve"])[0]
+    np.testing.assert_allclose(xy(test_line)[1], r.sweep.test_loss)
+    assert marker(p.figures["curve"], 0, "threshold") == [1000, 1000]  # n K parameters
+    p.controls["seed"].value = 8  # not trained: a placeholder, no training
+    assert p.wait(30) and p.state.result.sweep is None
+    p.controls["seed"].value = 7  # trained before: from the cache, at once
+    assert p.wait(30) and p.state.result.cached
+    p.controls["label_noise"].value = 0.3
+    p.controls["n_train"].value = 150
+    p.controls["steps"].value = 300
+    assert p.wait(30) and p.state.result.sweep is None
+
+
+def test_width_panel_stop():
+    p = WidthPanel(n_train=100, steps=5000, seed=11)
+    p.state.widths = (4, 8)
+    p.train_button.click()
+    p.stop_button.click()
+    assert p.wait(60)
+    key = p.state.key()
+    assert key not in p.state._cache
+    r = p.state.result
+    assert r is None or r.sweep is None or not r.sweep.complete
+
+
+@pytest.mark.parametrize("name", ["n_train", "label_noise", "steps", "seed"])
+def test_width_rejects_hostile_values(name):
+    p = WidthPanel()
+    hostile(p, name)
