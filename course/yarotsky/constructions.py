@@ -33,7 +33,7 @@ import numpy as np
 
 from course.networks import Network
 
-from .calculus import affine, compose, linear_combination, pad, parallel
+from .calculus import affine, compose, pad, parallel
 
 __all__ = [
     "tooth",
@@ -210,8 +210,11 @@ def multiply(m: int, *, bound=1.0) -> Network:
         - S_m\big(\tfrac{u}{2}\big) - S_m\big(\tfrac{v}{2}\big) \Big),
 
     the polarisation identity :math:`uv = 2(((u+v)/2)^2 - (u/2)^2 - (v/2)^2)` with each square
-    replaced by :math:`f_m` (Yarotsky 2017, Proposition 3). Depth :math:`m + 2`, input
-    dimension 2, hidden widths :math:`(6, 12, \dots, 12)`.
+    replaced by :math:`f_m` (Yarotsky 2017, Proposition 3). The three squares run side by side
+    (:func:`~course.yarotsky.calculus.parallel`); one more hidden layer holds
+    :math:`2M_xM_y S_m(\cdot) \ge 0` (so :math:`\rho` is the identity on it) and the output
+    layer forms the difference with weights :math:`(1, -1, -1)`. Depth :math:`m + 3`, input
+    dimension 2, hidden widths :math:`(6, 12, \dots, 12, 3)`.
 
     Parameters
     ----------
@@ -253,9 +256,10 @@ def multiply(m: int, *, bound=1.0) -> Network:
     bx, by = _bounds(bound)
     s_m = compose(square(m), absolute_value())
     inputs = ([[0.5 / bx, 0.5 / by]], [[0.5 / bx, 0.0]], [[0.0, 0.5 / by]])
-    squares = [compose(s_m, affine(a)) for a in inputs]
+    squares = parallel(*[compose(s_m, affine(a)) for a in inputs])
     k = 2.0 * bx * by
-    return linear_combination(squares, [k, -k, -k])
+    difference = Network([k * np.eye(3), [[1.0, -1.0, -1.0]]], [np.zeros(3), [0.0]], "relu")
+    return compose(difference, squares)
 
 
 @functools.lru_cache(maxsize=256)
@@ -308,7 +312,7 @@ def polynomial(coefficients, m, *, ranges=None) -> PolynomialNetwork:
     network :math:`(x, q) \mapsto (x, a_k + \tilde\times(x, q))`: :func:`multiply` with ranges
     :math:`(1, B_k)` side by side (:func:`~course.yarotsky.calculus.parallel`) with an identity
     that carries :math:`x`; the steps are composed, so the depth is
-    :math:`\sum_k (m_k + 1) + 1` for :math:`n \ge 1`.
+    :math:`\sum_k (m_k + 2) + 1` for :math:`n \ge 1`.
 
     Parameters
     ----------

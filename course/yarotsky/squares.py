@@ -112,7 +112,8 @@ class SquareRates:
         Measured sup error of :math:`f_m` (equals :math:`2^{-2m-2}`).
     shallow_width, shallow_complexity : ndarray of int
         For each :math:`m`, the widest shallow interpolant with
-        :math:`C \le C(f_m)`: :math:`n = \lfloor (C(f_m) + 1)/3 \rfloor` pieces.
+        :math:`C \le C(f_m)`: :math:`n = \lfloor (C(f_m) + 1)/3 \rfloor` pieces (width 1, :math:`C = 2`, for
+        :math:`m = 0`, where :math:`f_0(x) = x` has :math:`C = 1`).
     shallow_error : ndarray
         Its measured sup error (equals :math:`1/(4n^2)`).
     deep_fit, shallow_fit : RateFit
