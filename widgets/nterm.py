@@ -20,7 +20,7 @@ import ipywidgets as W
 import numpy as np
 
 from course.sparse.cartoon import cartoon
-from course.sparse.nterm import compare, expansion, theory_rates
+from course.sparse.nterm import compare, expansion, l2_norm, theory_rates
 from course.sparse.relu import ReluSweep, relu_sweep
 from course.sparse.shearlets import shearlet_system
 
@@ -163,7 +163,7 @@ class NTermState(LiveState):
         for s, e in _expansions(seed).items():
             img = e.approximation(min(n, e.n_coefficients))
             images[s] = img
-            errors[s] = float(np.linalg.norm(f - img) / e.norm)
+            errors[s] = l2_norm(f - img) / e.norm
             labels[s] = e.label
         return NTermResult(n, images, errors, labels, f)
 

@@ -47,6 +47,7 @@ from ..rates import RateFit, fit_rate
 from .shearlets import shearlet_system
 
 __all__ = [
+    "l2_norm",
     "Expansion",
     "NTermCurve",
     "Comparison",
@@ -121,9 +122,14 @@ class Expansion:
         n_terms = np.asarray(n_terms, dtype=int)
         if self.orthonormal:
             return self.tail()[n_terms] / self.norm
-        return np.array(
-            [np.linalg.norm(image - self.approximation(int(n))) / self.norm for n in n_terms]
-        )
+        return np.array([_l2(image - self.approximation(int(n))) / self.norm for n in n_terms])
+
+
+def _l2(a) -> float:
+    """Euclidean norm without BLAS (``np.linalg.norm`` calls a threaded dot product, which is
+    10 ms instead of 0.05 ms on a busy machine)."""
+    a = np.asarray(a)
+    return float(np.sqrt(np.sum(a * a)))
 
 
 def _check_n(n, m):
@@ -288,7 +294,7 @@ def expansion(image, system: str, *, wavelet: str = "db4", scales: int = 4) -> E
         orthonormal=ortho,
         redundancy=float(red),
         shape=f.shape,
-        norm=float(np.linalg.norm(f)),
+        norm=_l2(f),
     )
 
 
@@ -393,3 +399,6 @@ def theory_rates(n_terms, *, anchor: float = 1.0) -> dict:
         "N^-1 (log N)^3/2 (shearlets, curvelets)": n**-1.0 * np.log(n) ** 1.5,
     }
     return {k: anchor * v / v[0] for k, v in out.items()}
+
+
+l2_norm = _l2
