@@ -233,6 +233,8 @@ def _compile(node: ast.AST, variables: dict) -> Callable[[dict], np.ndarray]:
         left, right = _compile(node.left, variables), _compile(node.comparators[0], variables)
         return lambda env: op(left(env), right(env)).astype(float)
     if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Attribute):
+            _reject(_WHAT[ast.Attribute])
         if not isinstance(node.func, ast.Name):
             _reject("calling anything but a named function")
         name = node.func.id

@@ -114,15 +114,15 @@ class LeastSquaresFit:
         R of the QR factorisation of ``[1, features[keep]]`` (the constant column first).
     qtf : ndarray, shape (len(keep) + 1,)
         :math:`Q^T f`.
-    f_norm2 : float
-        :math:`\\|f\\|^2` on the fit points.
+    tail : float
+        The part of f orthogonal to all kept features (the last diagonal entry of R).
     n_points : int
     """
 
     keep: np.ndarray
     r: np.ndarray
     qtf: np.ndarray
-    f_norm2: float
+    tail: float
     n_points: int
 
     def columns(self, width: int) -> int:
@@ -132,9 +132,10 @@ class LeastSquaresFit:
     def residual(self, width: int) -> float:
         """Root mean square residual on the fit points; non-increasing in N."""
         m = self.columns(width)
-        return math.sqrt(
-            max(self.f_norm2 - float(self.qtf[:m] @ self.qtf[:m]), 0.0) / self.n_points
-        )
+        # |f - P_m f|^2 = the later components of Q^T f plus the part of f orthogonal to the
+        # whole pool: a sum of squares, without the cancellation of |f|^2 - |Q_m^T f|^2
+        rest = float(self.qtf[m:] @ self.qtf[m:]) + self.tail**2
+        return math.sqrt(rest / self.n_points)
 
     def coefficients(self, width: int) -> np.ndarray:
         """Bias and outer weights of the kept features among the first N."""
@@ -178,7 +179,8 @@ def _nested_fit(target: Target, activation: str, degree: int, seed: int, pool: i
         keep = keep[~bad]
     m = len(keep)
     scale = col_max[keep] if activation == "polynomial" else None
-    fit = LeastSquaresFit(keep[1:] - 1, r[:m, :m].copy(), r[:m, m].copy(), float(f @ f), len(x))
+    tail = float(r[m, m]) if r.shape[0] > m else 0.0
+    fit = LeastSquaresFit(keep[1:] - 1, r[:m, :m].copy(), r[:m, m].copy(), tail, len(x))
     return fit, scale
 
 
