@@ -337,7 +337,7 @@ class RateState(LiveState):
         base = self.result if isinstance(self.result, RateResult) else None
         if base is None:
             base = self.compute(**self.params())
-        f = _cartoon(self.seed, 128).image
+        f = _cartoon(self.seed).image  # the same 256 x 256 image as the N-term curves
         kwargs = {} if sizes is None else {"sizes": sizes}
         sweep = None
         for fraction, sweep in relu_sweep(f, steps=steps, batch=2048, every=100, **kwargs):
