@@ -48,7 +48,7 @@ N_TEST = 540
 METHOD_CHOICE = {name: m.label for name, m in METHODS.items()}
 MODEL_CHOICE = {name: name.upper() for name in MODELS}
 TARGET_CHOICE = {-1: "predicted", **{c: str(c) for c in range(10)}}
-CONTRAST_CHOICE = {-1: "none", **{c: str(c) for c in range(10)}}
+CONTRAST_CHOICE = {-2: "runner-up", -1: "none", **{c: str(c) for c in range(10)}}
 SOURCE_CHOICE = {"test": "test digit", "drawing": "my drawing"}
 LEVELS = (0.0, 0.5, 1.0)  # grey levels of a drawn pixel; a click cycles through them
 
@@ -98,6 +98,9 @@ def _method_options(p: dict) -> dict:
         "rde": {"lam": p.get("lam", 0.003), "iterations": p.get("rde_iterations", 150)},
     }
 
+
+#: LRP's parameters that matter only for one rule.
+RULE_PARAMS = {"eps": "epsilon", "alpha": "alpha_beta"}
 
 #: Which parameters belong to which method: the panel shows only the chosen method's.
 METHOD_PARAMS = {
@@ -189,7 +192,7 @@ class ExplainState(LiveState):
     model = param(Choice(default="cnn", options=MODEL_CHOICE, label="network"))
     method = param(Choice(default="lrp", options=METHOD_CHOICE, label="method"))
     target = param(Choice(default=-1, options=TARGET_CHOICE, label="class $c$"))
-    contrast = param(Choice(default=-1, options=CONTRAST_CHOICE, label="contrast $k$"))
+    contrast = param(Choice(default=-2, options=CONTRAST_CHOICE, label="contrast $k$"))
     rule = param(Choice(default="epsilon", options=RULES, label="LRP rule"))
     eps = param(FloatRange(default=0.1, min=1e-4, max=10.0, log=True, label="$\\varepsilon$"))
     alpha = param(
@@ -219,7 +222,9 @@ class ExplainState(LiveState):
         prob /= prob.sum()
         pred = int(np.argmax(z))
         c = pred if p["target"] == -1 else p["target"]
-        k = None if p["contrast"] in (-1, c) else p["contrast"]
+        runner_up = int(next(j for j in np.argsort(-z) if j != c))
+        k = {-1: None, -2: runner_up}.get(p["contrast"], p["contrast"])
+        k = None if k == c else k
         method, options = p["method"], _method_options(p)[p["method"]]
         asks = [("c", c, None)] + ([("k", k, None), ("c-k", c, k)] if k is not None else [])
         maps = {}
@@ -307,7 +312,12 @@ class ExplainPanel(LivePanel):
         self.figures = {"maps": fig, "scores": scores}
         self.check = W.HTML()
         self.pixels = [
-            W.Button(layout=W.Layout(width="24px", height="24px", padding="0")) for _ in range(64)
+            W.Button(
+                layout=W.Layout(
+                    width="24px", height="24px", padding="0", border="1px solid #9e9e9e"
+                )
+            )
+            for _ in range(64)
         ]
         for i, b in enumerate(self.pixels):
             b.on_click(lambda _, i=i: self.toggle_pixel(i))
@@ -325,7 +335,7 @@ class ExplainPanel(LivePanel):
                 W.HBox([self.clear_button, self.copy_button]),
             ]
         )
-        state.observe(self._show_method_controls, names="method")
+        state.observe(self._show_method_controls, names=["method", "rule"])
         state.observe(self._paint, names="drawing")
         self._show_method_controls()
         self._paint()
@@ -352,6 +362,7 @@ class ExplainPanel(LivePanel):
 
     def _show_method_controls(self, change=None):
         mine = set(METHOD_PARAMS[self.state.method])
+        mine -= {name for name, rule in RULE_PARAMS.items() if self.state.rule != rule}
         for method_params in METHOD_PARAMS.values():
             for name in method_params:
                 self.controls[name].layout.display = None if name in mine else "none"

@@ -72,6 +72,12 @@ def test_contrast_class_gives_three_maps(explain_panel, data):
     assert "why 3 and not 8" in p.figures["maps"].axes[3].get_title()
     p.controls["contrast"].value = -1
     assert p.wait(30) and set(p.state.result.maps) == {"c"}
+    # the default contrast is the runner-up: the class with the second-largest score
+    p.controls["contrast"].value = -2
+    p.controls["target"].value = -1
+    assert p.wait(30)
+    r = p.state.result
+    assert r.contrast == int(np.argsort(r.probabilities)[-2]) and set(r.maps) == {"c", "k", "c-k"}
 
 
 #: For each method, its parameters in an order where every change moves the map.
@@ -100,7 +106,7 @@ def test_every_method_and_its_parameters(explain_panel, method, data):
     assert p.wait(30) and p.state.ok and p.state.result.method == method
     assert {name for name, _ in CHANGES[method]} == set(METHOD_PARAMS[method])
     for name, new in CHANGES[method]:
-        assert p.controls[name].layout.display is None  # shown
+        assert p.controls[name].layout.display is None, name  # shown
         before = p.state.result.maps["c"]
         p.controls[name].value = new
         assert p.wait(30) and p.state.ok
