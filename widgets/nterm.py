@@ -110,12 +110,14 @@ class CartoonPanel(LivePanel):
     def __init__(self, **values):
         super().__init__(CartoonState(compute_now=False, **values), title="A cartoon-like image")
         fig, (ax, ax2) = new_figure(720, 340, ncols=2)
-        self._im = ax.imshow(np.zeros((2, 2)), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+        self._im = ax.imshow(
+            np.zeros((128, 128)), cmap="gray", vmin=0, vmax=1, interpolation="nearest"
+        )
         (self._edge,) = ax.plot([], [], "r-", lw=1)
         ax.set(title="$f = f_0 + f_1\\chi_B$ (128 x 128)", xticks=[], yticks=[])
         ax.grid(False)
         self._zoom = ax2.imshow(
-            np.zeros((2, 2)), cmap="gray", vmin=0, vmax=1, interpolation="nearest"
+            np.zeros((24, 24)), cmap="gray", vmin=0, vmax=1, interpolation="nearest"
         )
         ax2.set(title="zoom on the edge: pixel cell averages", xticks=[], yticks=[])
         ax2.grid(False)
@@ -179,7 +181,7 @@ class NTermPanel(LivePanel):
         self._ims, self._axes = {}, {}
         for ax, s in zip(axes, SYSTEM_NAMES, strict=True):
             self._ims[s] = ax.imshow(
-                np.zeros((2, 2)), cmap="gray", vmin=0, vmax=1, interpolation="nearest"
+                np.zeros((SIZE, SIZE)), cmap="gray", vmin=0, vmax=1, interpolation="nearest"
             )
             ax.set(xticks=[], yticks=[])
             ax.grid(False)
@@ -264,16 +266,16 @@ class AtomPanel(LivePanel):
     def __init__(self, **values):
         super().__init__(AtomState(compute_now=False, **values), title="Shearlet atom explorer")
         fig, (a1, a2, a3) = new_figure(900, 300, ncols=3)
-        self._space = a1.imshow(np.zeros((2, 2)), cmap="RdBu_r", interpolation="nearest")
+        self._space = a1.imshow(np.zeros((80, 80)), cmap="RdBu_r", interpolation="nearest")
         self._freq = a2.imshow(
-            np.zeros((2, 2)),
+            np.zeros((128, 128)),
             cmap="magma",
             vmin=0,
             vmax=1,
             extent=(-0.5, 0.5, 0.5, -0.5),
             interpolation="nearest",
         )
-        self._coef = a3.imshow(np.zeros((2, 2)), cmap="hot", interpolation="nearest")
+        self._coef = a3.imshow(np.zeros((128, 128)), cmap="hot", interpolation="nearest")
         edge = _cartoon(0, 128).edge
         a3.plot(edge[:, 1], edge[:, 0], "c-", lw=0.6)
         a2.set(xlabel="$\\xi_1$ (cycles/pixel, axis 1)", ylabel="$\\xi_0$ (axis 0)")
@@ -312,11 +314,16 @@ class RateResult:
     relu: ReluSweep | None = None
 
 
+#: Ends of the fit range offered (exact values: a log slider would snap 50 to 50.15).
+FIT_FROM = (10, 20, 50, 100, 200, 500, 1000, 2000)
+FIT_TO = (100, 200, 400, 800, 1600, 3200, 6400, 16000)
+
+
 class RateState(LiveState):
     """Error against N on log-log axes, with slopes fitted on ``[fit_min, fit_max]``."""
 
-    fit_min = param(FloatRange(default=50, min=10, max=2000, log=True, label="fit from $N$"))
-    fit_max = param(FloatRange(default=800, min=100, max=16000, log=True, label="fit to $N$"))
+    fit_min = param(Choice(default=50, options=FIT_FROM, label="fit from $N$"))
+    fit_max = param(Choice(default=800, options=FIT_TO, label="fit to $N$"))
     seed = param(IntRange(default=0, min=0, max=50, label="cartoon seed"))
 
     def compute(self, fit_min, fit_max, seed):

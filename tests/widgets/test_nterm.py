@@ -28,6 +28,7 @@ def test_cartoon_panel_controls():
         assert p.wait(30) and p.state.ok, p.state.status
     assert not np.allclose(first, p.state.result.image)
     assert p._im.get_array().shape == (128, 128)
+    assert p._im.get_extent() == [-0.5, 127.5, 127.5, -0.5]  # the image fills its axes
     np.testing.assert_array_equal(p._im.get_array(), p.state.result.image)
     p.controls["show_edge"].value = False
     assert p.wait(30)
@@ -111,6 +112,8 @@ def test_rate_panel_and_relu_job():
     p.controls["fit_min"].value = 2000
     assert p.wait(60)
     assert not p.state.ok and "fit_min" in p.state.status
+    p.controls["fit_min"].set_state({"value": 123})
+    assert not p.state.ok and "fit_min" in p.state.status and p.state.fit_min == 2000
     p.controls["fit_min"].value = 50
     p.controls["fit_max"].value = 800
     p.controls["seed"].value = 2
