@@ -67,12 +67,21 @@ _CURSOR_STYLE = dict(color="#555555", ls=":", lw=1.5, gid="cursor")
 _MAX_MISTAKES = 16  # misclassified digits shown under the cursor (2 rows of 8)
 
 
-def _set_log_limits(ax, *arrays, pad=1.5):
-    """Fit the y-limits of a log axis to the positive finite values of ``arrays``."""
-    vals = np.concatenate([np.ravel(a) for a in arrays]) if arrays else np.empty(0)
-    vals = vals[np.isfinite(vals) & (vals > 0)]
-    if vals.size:
-        ax.set_ylim(vals.min() / pad, vals.max() * pad)
+def _set_log_limits(ax, main, *others, pad=2.0, depth=100.0):
+    """Fit the y-limits of a log axis to ``main`` (the test loss) and to the values of
+    ``others`` (train losses) down to ``min(main) / depth``; smaller values (a training loss
+    that has reached zero) leave the plot at the bottom instead of squeezing the curve."""
+    main = np.ravel(main)
+    main = main[np.isfinite(main) & (main > 0)]
+    if not main.size:
+        return
+    lo, hi = main.min(), main.max()
+    for a in others:
+        a = np.ravel(a)
+        a = a[np.isfinite(a) & (a >= lo / depth)]
+        if a.size:
+            lo, hi = min(lo, a.min()), max(hi, a.max())
+    ax.set_ylim(lo / pad, hi * pad)
 
 
 # ============================================================================ 1D intuition
@@ -101,7 +110,7 @@ class IntuitionState(LiveState):
     noise = param(FloatRange(default=0.2, min=0.0, max=1.0, step=0.01, label="noise std"))
     function = param(Choice(default="smooth", options=tuple(TARGET_FUNCTIONS), label="$f$"))
     kind = param(Choice(default="fourier", options=KINDS, label="features"))
-    sigma = param(FloatRange(default=0.05, min=0.02, max=0.1, step=0.005, label="$\\sigma$"))
+    sigma = param(FloatRange(default=0.04, min=0.02, max=0.1, step=0.005, label="$\\sigma$"))
     ridge = param(Choice(default=0.0, options=RIDGES, label="ridge $\\lambda$"))
     seed = param(IntRange(default=0, min=0, max=99, label="seed"))
 
@@ -188,8 +197,8 @@ class IntuitionPanel(LivePanel):
         self._threshold.set_xdata([n, n])
         self._here.set_data([fit.n_features], [fit.test_loss])
         self._norm.set_data(r.sizes, r.coef_norm)
-        _set_log_limits(self._test.axes, r.test_loss, np.maximum(r.train_loss, 1e-12))
-        _set_log_limits(self._norm.axes, r.coef_norm)
+        _set_log_limits(self._test.axes, r.test_loss, r.train_loss)
+        _set_log_limits(self._norm.axes, r.coef_norm, pad=1.5)
         self._test.axes.set_title("test (vs $f$) and train loss over N; $\\|a\\|_2$ dash-dot")
 
 
@@ -296,15 +305,21 @@ class DigitsCurveState(LiveState):
         )
 
 
-def _mosaic(images, rows=2, cols=8, size=8, gap=1):
-    """Images of shape (k, 64) tiled in a rows x cols grid with NaN gaps (k <= rows * cols)."""
-    h, w = rows * (size + gap) - gap, cols * (size + gap) - gap
+_CELL, _GAP_X, _GAP_Y = 8, 2, 5  # mosaic: 8x8 digits, gaps, a band above each for its label
+
+
+def _mosaic(images, rows=2, cols=8):
+    """Images of shape (k, 64) tiled in a rows x cols grid, NaN between them (k <= rows*cols).
+
+    Cell (r, c) occupies rows ``r*(8+5)+5 ..`` and columns ``c*(8+2) ..``; the 5 rows above
+    each image hold its label.
+    """
+    h, w = rows * (_CELL + _GAP_Y), cols * (_CELL + _GAP_X) - _GAP_X
     out = np.full((h, w), np.nan)
     for k, img in enumerate(images[: rows * cols]):
         r, c = divmod(k, cols)
-        out[
-            r * (size + gap) : r * (size + gap) + size, c * (size + gap) : c * (size + gap) + size
-        ] = img.reshape(size, size)
+        top, left = r * (_CELL + _GAP_Y) + _GAP_Y, c * (_CELL + _GAP_X)
+        out[top : top + _CELL, left : left + _CELL] = img.reshape(_CELL, _CELL)
     return out
 
 
@@ -337,7 +352,7 @@ class DigitsCurvePanel(LivePanel):
         (self._train_err,) = eax.plot([], [], ".-", color="C2", lw=1.2, label="train")
         eax.set(xscale="log", xlabel="features $N$", ylabel="0-1 error", ylim=(0, 1))
         eax.legend(loc="upper right", fontsize=8)
-        look, (cax, max_) = new_figure(680, 300, ncols=2)
+        look, (cax, max_) = new_figure(760, 300, ncols=2)
         self._confusion = cax.imshow(np.zeros((10, 10)), cmap="Blues", vmin=0, vmax=1)
         cax.set(xticks=range(10), yticks=range(10), xlabel="predicted", ylabel="true")
         cax.grid(False)
@@ -348,7 +363,13 @@ class DigitsCurvePanel(LivePanel):
         max_.grid(False)
         self._labels = [
             max_.text(
-                c * 9 + 3.5, r * 9 + 7.4, "", ha="center", va="bottom", fontsize=8, color="#b00020"
+                c * (_CELL + _GAP_X) + _CELL / 2 - 0.5,
+                r * (_CELL + _GAP_Y) + _GAP_Y - 1.0,
+                "",
+                ha="center",
+                va="bottom",
+                fontsize=9,
+                color="#b00020",
             )
             for r in range(2)
             for c in range(8)
@@ -370,9 +391,10 @@ class DigitsCurvePanel(LivePanel):
         for line in self._cur:
             line.set_xdata([r.n_features, r.n_features])
         ax = self._test.axes
-        ax.set_xlim(s.planned[0] / 1.2, s.planned[-1] * 1.2)
-        _set_log_limits(ax, s.test_loss, train_loss)
-        _set_log_limits(self._norm.axes, s.coef_norm)
+        for a in (ax, self._test_err.axes):
+            a.set_xlim(s.planned[0] / 1.2, s.planned[-1] * 1.2)
+        _set_log_limits(ax, s.test_loss, s.train_loss)
+        _set_log_limits(self._norm.axes, s.coef_norm, pad=1.5)
         status = "" if s.complete else f" (computing: {len(s.sizes)}/{len(s.planned)})"
         ax.set_title(
             f"n = {n}, label noise {s.label_noise:.0%}, {s.kind}, $\\sigma$ = {s.sigma:g}, "
@@ -448,7 +470,7 @@ class SampleWisePanel(LivePanel):
         (self._train,) = lax.plot([], [], ".-", color="C2", lw=1.2, label="train loss")
         self._thr = [a.axvline(300, **_THRESHOLD_STYLE, label="$n = N$") for a in (lax, eax)]
         lax.set(xscale="log", yscale="log", xlabel="training samples $n$", ylabel="squared loss")
-        lax.legend(loc="upper right", fontsize=8)
+        lax.legend(loc="lower left", fontsize=8)
         (self._test_err,) = eax.plot([], [], ".-", color="C0", lw=2, label="test")
         (self._train_err,) = eax.plot([], [], ".-", color="C2", lw=1.2, label="train")
         eax.set(xscale="log", xlabel="training samples $n$", ylabel="0-1 error", ylim=(0, 1))
@@ -469,7 +491,7 @@ class SampleWisePanel(LivePanel):
         n_feat = int(s.n_features[0]) if len(s.n_features) else 0
         for line in self._thr:
             line.set_xdata([n_feat, n_feat])
-        _set_log_limits(self._test.axes, s.test_loss, train_loss)
+        _set_log_limits(self._test.axes, s.test_loss, s.train_loss)
         status = "" if s.complete else f" (computing: {len(s.sizes)}/{len(s.planned)})"
         self._test.axes.set_title(f"N = {n_feat} features{status}", fontsize=10)
 
@@ -554,7 +576,7 @@ class WidthPanel(LivePanel):
             a.axvline(3000, **_THRESHOLD_STYLE, label="parameters $= nK$") for a in (lax, eax)
         ]
         lax.set(xscale="log", yscale="log", xlabel="parameters", ylabel="squared loss")
-        lax.legend(loc="upper right", fontsize=8)
+        lax.legend(loc="lower left", fontsize=8)
         (self._test_err,) = eax.plot([], [], ".-", color="C0", lw=2, label="test")
         (self._train_err,) = eax.plot([], [], ".-", color="C2", lw=1.2, label="train")
         eax.set(xscale="log", xlabel="parameters", ylabel="0-1 error", ylim=(0, 1))
@@ -583,7 +605,7 @@ class WidthPanel(LivePanel):
         self._train.set_data(s.n_params, train_loss)
         self._test_err.set_data(s.n_params, s.test_error)
         self._train_err.set_data(s.n_params, s.train_error)
-        _set_log_limits(self._test.axes, s.test_loss, train_loss)
+        _set_log_limits(self._test.axes, s.test_loss, s.train_loss)
         done = f"{len(s.widths)}/{len(s.planned)} widths"
         self._test.axes.set_title(
             f"n = {s.n_train}, label noise {s.label_noise:.0%}, {s.steps} steps ({done})",

@@ -312,7 +312,7 @@ def fit_1d(
     n_features: int,
     *,
     kind: str = "fourier",
-    sigma: float = 0.1,
+    sigma: float = 0.04,
     ridge: float = 0.0,
     seed: int = 0,
 ) -> Fit1D:
@@ -344,7 +344,7 @@ def curve_1d(
     n_features,
     *,
     kind: str = "fourier",
-    sigma: float = 0.1,
+    sigma: float = 0.04,
     ridge: float = 0.0,
     seed: int = 0,
 ) -> tuple[np.ndarray, ...]:
