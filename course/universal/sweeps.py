@@ -186,7 +186,8 @@ def iter_error_vs_width(
         raise ValueError(
             f"method must be one of {', '.join(SWEEP_METHODS)}; got {method!r}"
         ) from None
-    n_max = POOL_SIZE - 1 if method == "least_squares" else 2047
+    # least squares: up to 1023 (a pool of 1024; the full pool costs a QR of 6145 x 2049)
+    n_max = POOL_SIZE // 2 - 1 if method == "least_squares" else 2047
     widths = default_widths(n_max) if widths is None else np.asarray(widths, dtype=int)
     predicted = predicted_rate(target, activation=activation, degree=degree)
     errors = []

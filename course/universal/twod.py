@@ -3,7 +3,7 @@ r"""Two dimensions: a shallow ReLU network of width N on :math:`[0, 1]^2`.
 :math:`\Phi(x) = c + \sum_{k=1}^N a_k \rho(\langle w_k, x\rangle - b_k)` with random directions
 :math:`w_k = (\cos\theta_k, \sin\theta_k)`, hyperplanes through random points
 :math:`p_k \in [0,1]^2` (:math:`b_k = \langle w_k, p_k\rangle`) and least-squares outer weights on a
-64 x 64 grid; errors are measured on a 101 x 101 grid. :func:`compare_dimensions` fits the same
+48 x 48 grid; errors are measured on a 101 x 101 grid. :func:`compare_dimensions` fits the same
 profile in d = 1 (on [0, 1], with :func:`course.universal.fitting.fit_least_squares`) and in d = 2,
 to show that the same accuracy needs many more neurons in two dimensions: each ReLU neuron is a
 ridge function, constant along a line, and a localised bump must be assembled from many of them.
@@ -43,7 +43,7 @@ __all__ = [
 
 MAX_WIDTH_2D = 1000
 _POOL = 1024
-_FIT_GRID = 64
+_FIT_GRID = 48  # 2304 fit points for at most 1000 neurons
 _EVAL_GRID = 101
 _CENTRE = 0.5
 _SIGMA = 0.15
@@ -106,13 +106,16 @@ def _factor(name, seed):
     w, b = _features(_POOL, seed)
     f = fn(pts[:, 0], pts[:, 1])
     A = np.column_stack([np.ones(len(pts)), np.maximum(pts @ w.T - b, 0.0), f])
-    (r,) = scipy.linalg.qr(A, mode="r", check_finite=False)
-    # a ReLU ridge that misses the square entirely is zero: drop dependent columns
-    diag = np.abs(np.diag(r))[: _POOL + 1]
     norms = np.linalg.norm(A[:, :-1], axis=0)
-    keep = np.flatnonzero((diag > 1e-10 * norms) | (np.arange(_POOL + 1) == 0))
-    if len(keep) < _POOL + 1:
+    # a ReLU ridge that misses the square is zero there; other dependent columns are rare
+    keep = np.flatnonzero(norms > 0)
+    for _ in range(3):
         (r,) = scipy.linalg.qr(A[:, np.append(keep, _POOL + 1)], mode="r", check_finite=False)
+        bad = np.abs(np.diag(r))[: len(keep)] <= 1e-10 * norms[keep]
+        bad[0] = False
+        if not bad.any():
+            break
+        keep = keep[~bad]
     m = len(keep)
     return keep[1:] - 1, r[:m, :m].copy(), r[:m, m].copy()
 
