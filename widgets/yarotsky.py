@@ -195,14 +195,14 @@ class SquarePanel(LivePanel):
 
     def __init__(self, **values):
         super().__init__(SquareState(compute_now=False, **values), title="Yarotsky's square f_m")
-        fig, (ax, eax) = new_figure(440, 460, nrows=2, sharex=True)
+        fig, (ax, eax) = new_figure(440, 460, nrows=2)
         (self._sq,) = ax.plot([], [], color="k", lw=1, label="$x^2$")
         (self._fm,) = ax.plot([], [], color="C0", lw=1.5, ls="--", label="$f_m$ (network)")
         ax.set(xlim=(0, 1), ylim=(-0.02, 1.02))
         ax.legend(loc="upper left", fontsize=8)
         (self._err,) = eax.plot([], [], color="C3", lw=1, label="$f_m(x) - x^2$")
         self._exact = eax.axhline(0.25, color="k", ls=":", label="$2^{-2m-2}$")
-        eax.set(xlabel="$x$", ylabel="error")
+        eax.set(xlabel="$x$", ylabel="error", xlim=(0, 1))
         eax.legend(loc="upper right", fontsize=8)
         rates, rax = new_figure(470, 460)
         rax.set(
@@ -264,15 +264,25 @@ class SquarePanel(LivePanel):
 
 
 # ============================================================================ products
-#: Polynomials the product panel offers: name -> (label, coefficients, lowest degree first).
+#: Polynomials the product panel offers: name -> (plain label for the menu, LaTeX label for the
+#: plot, coefficients lowest degree first).
 POLYNOMIALS = {
-    "x3": ("$x^3$", (0.0, 0.0, 0.0, 1.0)),
-    "cheb4": ("Chebyshev $T_4 = 8x^4 - 8x^2 + 1$", (1.0, 0.0, -8.0, 0.0, 8.0)),
+    "x3": ("x\u00b3", "$x^3$", (0.0, 0.0, 0.0, 1.0)),
+    "cheb4": (
+        "Chebyshev T\u2084 = 8x\u2074 \u2212 8x\u00b2 + 1",
+        "Chebyshev $T_4 = 8x^4 - 8x^2 + 1$",
+        (1.0, 0.0, -8.0, 0.0, 8.0),
+    ),
     "exp5": (
-        "$\\sum_{k \\le 5} x^k / k!$ (Taylor of $e^x$)",
+        "Taylor polynomial of e\u02e3, degree 5",
+        "$\\sum_{k \\leq 5} x^k / k!$ (Taylor of $e^x$)",
         (1.0, 1.0, 0.5, 1 / 6, 1 / 24, 1 / 120),
     ),
-    "mixed": ("$0.2 - x + 2x^3 + 0.5x^4$", (0.2, -1.0, 0.0, 2.0, 0.5)),
+    "mixed": (
+        "0.2 \u2212 x + 2x\u00b3 + 0.5x\u2074",
+        "$0.2 - x + 2x^3 + 0.5x^4$",
+        (0.2, -1.0, 0.0, 2.0, 0.5),
+    ),
 }
 _N_SURFACE = 81  # grid of [-1, 1]^2 for the multiplication error; odd, so 0 is on it
 
@@ -299,7 +309,7 @@ class ProductResult:
 
 @functools.lru_cache(maxsize=64)
 def _polynomial(name: str, m: int):
-    return polynomial(POLYNOMIALS[name][1], m)
+    return polynomial(POLYNOMIALS[name][2], m)
 
 
 class ProductState(LiveState):
@@ -367,9 +377,10 @@ class ProductPanel(LivePanel):
         fig.colorbar(self._im, ax=ax, shrink=0.85)
         ax.set(xlabel="$x$", ylabel="$y$")
         ax.grid(False)
-        pfig, (pax, eax) = new_figure(440, 420, nrows=2, sharex=True)
+        pfig, (pax, eax) = new_figure(440, 420, nrows=2)
         (self._p,) = pax.plot([], [], color="k", lw=1, label="$p$")
         (self._phi,) = pax.plot([], [], color="C0", ls="--", lw=1.5, label=r"$\Phi$ (network)")
+        pax.set(xlim=(-1, 1))
         pax.legend(loc="best", fontsize=8)
         (self._perr,) = eax.plot([], [], color="C3", lw=1, label=r"$\Phi - p$")
         self._pbound = [
@@ -388,16 +399,14 @@ class ProductPanel(LivePanel):
     def render(self, r: ProductResult):
         self._im.set_data(r.error)
         self._im.set_clim(-r.bound, 0.0)
-        self._im.axes.set_title(
-            f"$\\tilde\\times_{{{r.m}}}(x,y) - xy$; bound $-2^{{-2m}} \\le \\cdot \\le 0$"
-        )
+        self._im.axes.set_title(f"$\\tilde\\times_{{{r.m}}}(x,y) - xy$, between $-2^{{-2m}}$ and 0")
         self._p.set_data(r.x, r.exact)
         self._phi.set_data(r.x, r.network_values)
         pax = self._p.axes
         lo, hi = float(r.exact.min()), float(r.exact.max())
         pad = 0.1 * (hi - lo) + 1e-3
         pax.set_ylim(min(lo, r.network_values.min()) - pad, max(hi, r.network_values.max()) + pad)
-        pax.set_title(f"{POLYNOMIALS[r.poly][0]}, Horner with multipliers")
+        pax.set_title(f"{POLYNOMIALS[r.poly][1]}, Horner with multipliers")
         self._perr.set_data(r.x, r.network_values - r.exact)
         for line, v in zip(self._pbound, (r.poly_bound, -r.poly_bound)):
             line.set_ydata([v, v])
@@ -609,7 +618,7 @@ class DepthPanel(LivePanel):
         ax.set_xlim(0.5, max(ks) + 0.5)
         top = np.nanmax(np.concatenate([r.width_needed, r.bound.astype(float), [4.0]]))
         ax.set_ylim(1, 2 * top)
-        ax.set_title(f"RMS error $\\le$ {r.tol:g}")
+        ax.set_title(f"RMS error $\\leq$ {r.tol:g}")
         last = r.fits[-1]
         x = np.linspace(0.0, 1.0, 2049)
         self._g.set_data(x, sawtooth(last.k)(x)[:, 0])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
 
@@ -146,3 +148,41 @@ def test_hostile_values_on_every_control(panel_name):
             assert p.state.params() == before, (name, bad)
             assert not p.state.ok and p.state.status.startswith(name), (name, bad)
     assert p.wait(60)
+
+
+def _draw_all(panel):
+    """Render every figure with Agg, as the browser's frame request would (catches bad LaTeX)."""
+    for name, fig in panel.figures.items():
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        assert buf.tell() > 1000, name
+
+
+@pytest.mark.parametrize(
+    "panel_name, settings",
+    [
+        ("sawtooth", [{"s": 1}, {"s": 12}]),
+        ("square", [{"m": 0}, {"m": 12}]),
+        (
+            "product",
+            [
+                {"m": 0, "poly": "x3"},
+                {"m": 8, "poly": "exp5"},
+                {"poly": "cheb4"},
+                {"poly": "mixed"},
+            ],
+        ),
+        ("smooth", [{"s": 1}, {"s": 5}]),
+        ("depth", [{"k_max": 1, "tol": 0.2}]),
+    ],
+)
+def test_every_figure_draws(panel_name, settings):
+    p = PANELS[panel_name]()
+    assert p.wait(60)
+    for values in settings:
+        for name, value in values.items():
+            p.controls[name].value = value
+        if panel_name == "depth":
+            p.train_button.click()
+        assert p.wait(120) and p.state.ok, p.state.status
+        _draw_all(p)
