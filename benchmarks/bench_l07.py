@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import time
 
+import torch
+
 from benchmarks.harness import measure, measure_control, rss_mb, summary, write_results
 from course.progress import Progress
 from course.relevance.evaluation import evaluate_steps
 from course.relevance.lrp import lrp
 from course.relevance.methods import gradient, integrated_gradients
-from course.relevance.models import load_digits_split, load_model, predict
+from course.relevance.models import load_digits_split, load_model, predict, torch_threads
 from course.relevance.rde import rde_steps
 
 TARGETS_MS = {
@@ -41,7 +43,7 @@ def _timed_job(job):
 
 def main():
     data = load_digits_split()
-    results = {"targets_ms": TARGETS_MS}
+    results = {"targets_ms": TARGETS_MS, "torch_threads": torch.get_num_threads()}
     for name in ("cnn", "mlp"):
         model = load_model(name)
         x = data.x_test[0]
@@ -146,4 +148,6 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    # one torch thread, as the panels use (see course.relevance.models.torch_threads)
+    with torch_threads(1):
+        main()

@@ -15,6 +15,8 @@ generator job with progress and a stop button.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from dataclasses import dataclass
 
 import ipywidgets as W
@@ -25,7 +27,7 @@ from course.relevance.evaluation import evaluate_steps
 from course.relevance.explain import METHODS, explain
 from course.relevance.lrp import RULES, lrp_relevances
 from course.relevance.methods import explained_output, ig_completeness_gap
-from course.relevance.models import MODELS, load_digits_split, load_model, logits
+from course.relevance.models import MODELS, load_digits_split, load_model, logits, torch_threads
 from course.relevance.rde import rate_distortion_curve, rde_steps
 
 from .figures import new_figure
@@ -81,6 +83,22 @@ def image_to_drawing(image) -> str:
 
 
 # ---------------------------------------------------------------------------- shared pieces
+def _one_thread(compute):
+    """Run a compute method (plain or generator) with one torch thread (see ``torch_threads``)."""
+
+    def resume(job):
+        with torch_threads(1):
+            return (yield from job)
+
+    @functools.wraps(compute)
+    def wrapper(*args, **kwargs):
+        with torch_threads(1):
+            out = compute(*args, **kwargs)
+        return resume(out) if inspect.isgenerator(out) else out
+
+    return wrapper
+
+
 def _method_options(p: dict) -> dict:
     """The options of each method, from a panel's parameters (one dict: validates and dispatches)."""
     return {
@@ -207,6 +225,7 @@ class ExplainState(LiveState):
     rde_iterations = param(IntRange(default=150, min=10, max=1000, step=10, label="iterations"))
     drawing = param(Drawing())
 
+    @_one_thread
     def compute(self, **p):
         return self._job(p)
 
@@ -411,6 +430,7 @@ class CompareState(LiveState):
     target = param(Choice(default=-1, options=TARGET_CHOICE, label="class $c$"))
     lam = param(FloatRange(default=0.003, min=1e-4, max=0.1, log=True, label="RDE $\\lambda$"))
 
+    @_one_thread
     def compute(self, index, model, target, lam):
         net = load_model(model)
         x = load_digits_split().x_test[index]
@@ -475,6 +495,7 @@ class EvaluationState(LiveState):
     n_draws = param(IntRange(default=4, min=1, max=16, label="noise draws"))
     with_rde = param(Flag(default=True, label="include RDE (slow)"))
 
+    @_one_thread
     def compute(self, model, n_images, n_steps, n_draws, with_rde):
         methods = [m for m in METHODS if with_rde or m != "rde"]
         images = load_digits_split().x_test[:n_images]
@@ -567,6 +588,7 @@ class RateDistortionState(LiveState):
     model = param(Choice(default="cnn", options=MODEL_CHOICE, label="network"))
     iterations = param(IntRange(default=150, min=10, max=1000, step=10, label="iterations"))
 
+    @_one_thread
     def compute(self, lam, index, model, iterations):
         net = load_model(model)
         x = load_digits_split().x_test[index]

@@ -28,7 +28,14 @@ from course.relevance.methods import (
     occlusion,
     smoothgrad,
 )
-from course.relevance.models import MODELS, load_digits_split, load_model, model_info, predict
+from course.relevance.models import (
+    MODELS,
+    load_digits_split,
+    load_model,
+    model_info,
+    predict,
+    torch_threads,
+)
 
 
 def random_relu_net(seed: int, *, bias: bool, conv: bool, widths=(7, 6), pool="max"):
@@ -63,6 +70,13 @@ def random_relu_net(seed: int, *, bias: bool, conv: bool, widths=(7, 6), pool="m
             p.copy_(torch.as_tensor(rng.standard_normal(p.shape) / np.sqrt(fan_in)))
             p.requires_grad_(False)
     return model.eval()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread():
+    """Tiny networks: one torch thread is faster, and far faster on a shared machine."""
+    with torch_threads(1):
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from course.relevance.evaluation import (
     randomisation_curve,
     relevance_order,
 )
-from course.relevance.models import load_digits_split, load_model, predict
+from course.relevance.models import load_digits_split, load_model, predict, torch_threads
 from course.relevance.rde import (
     digits_obfuscation,
     distortion,
@@ -26,6 +26,13 @@ from course.relevance.rde import (
     rde,
     rde_steps,
 )
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread():
+    """Tiny networks: one torch thread is faster, and far faster on a shared machine."""
+    with torch_threads(1):
+        yield
 
 
 @pytest.fixture(scope="module")
