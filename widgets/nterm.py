@@ -278,7 +278,7 @@ class AtomPanel(LivePanel):
         self._coef = a3.imshow(np.zeros((128, 128)), cmap="hot", interpolation="nearest")
         edge = _cartoon(0, 128).edge
         a3.plot(edge[:, 1], edge[:, 0], "c-", lw=0.6)
-        a2.set(xlabel="$\\xi_1$ (cycles/pixel, axis 1)", ylabel="$\\xi_0$ (axis 0)")
+        a2.set(xlabel="$\\xi_2$ (cycles/pixel, axis 1)", ylabel="$\\xi_1$ (axis 0)")
         a3.set(title="|coefficients| on the cartoon", xticks=[], yticks=[])
         for a in (a1, a2, a3):
             a.grid(False)

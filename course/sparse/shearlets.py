@@ -93,8 +93,9 @@ class ShearletAtom:
     shear : int
         ``k``, :math:`|k| \\le 2^{s_j}`; :math:`|k| = 2^{s_j}` is a seam atom shared by both cones.
     cone : str
-        ``"h"`` for :math:`|\\xi_0| \\ge |\\xi_1|` (frequency along axis 0 dominates: the atom
-        oscillates along the rows, so it resolves edges that run along axis 1), ``"v"`` for the
+        ``"h"`` for :math:`|\\xi_1| \\ge |\\xi_2|`, the "horizontal" cone of the continuum
+        system with :math:`\\xi_1` the frequency along axis 0 (rows, matrix convention): the atom
+        oscillates down the columns and responds to edges that run along axis 1. ``"v"`` for the
         other cone, ``"seam"`` for the glued diagonal atoms, ``"low"`` for the low-pass.
     slope : float
         Centre of the angular window, :math:`k / 2^{s_j}`, in the atom's cone coordinates.
