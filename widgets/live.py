@@ -71,7 +71,7 @@ class Runner:
         ``on_busy(flag)`` when the worker starts or finishes a burst of work.
     max_rate : float
         At most this many partial results per second are delivered (the view refreshes at most
-        this often); the final result is always delivered.
+        this often); the final result is always delivered. 0 delivers every partial result.
     name : str
         Name of the worker thread.
     """

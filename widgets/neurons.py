@@ -221,8 +221,7 @@ class BuilderPanel(LivePanel):
             )
         else:
             self._regions.set_data(_region_colours(r.regions))
-            ax.set_title(f"linear regions: at least {r.n_regions}\n"
-                         "(activation patterns seen on the grid)")
+            ax.set_title(f"at least {r.n_regions} linear regions\n(patterns seen on the grid)")
         self._graph.update(r.network)
         widths = ", ".join(str(w) for w in r.network.widths)
         self.info.value = (
@@ -259,7 +258,7 @@ class TrainingState(LiveState):
     depth = param(BuilderState.param_specs()["depth"])
     width = param(BuilderState.param_specs()["width"])
     activation = param(BuilderState.param_specs()["activation"])
-    lr = param(FloatRange(default=0.1, min=1e-3, max=3.0, log=True, label="step size"))
+    lr = param(FloatRange(default=0.1, min=1e-3, max=1.0, log=True, label="step size $\\eta$"))
     batch_size = param(IntRange(default=16, min=1, max=128, label="batch size"))
     reg = param(Choice(default="none", options=dict(REGULARISERS), label="penalty $R$"))
     lam = param(FloatRange(default=1e-3, min=1e-5, max=1e-1, log=True, label="$\\lambda$"))
@@ -411,10 +410,11 @@ class TrainingPanel(LivePanel):
         self._train_loss.set_data(s.steps, s.train_loss)
         self._test_loss.set_data(s.steps, s.test_loss)
         ax2 = self._train_loss.axes
-        ax2.relim()
-        ax2.autoscale_view()
-        if len(s.steps) < 2:
-            ax2.set_xlim(0, 10)
+        losses = np.r_[s.train_loss, s.test_loss]
+        losses = losses[np.isfinite(losses) & (losses > 0)]
+        if losses.size:
+            ax2.set_ylim(max(1e-4, 0.5 * losses.min()), 1.5 * losses.max())
+        ax2.set_xlim(0, max(10, int(s.steps[-1]) if len(s.steps) else 10))
         state = "training" if r.playing else "paused"
         self.info.value = (
             f"<b>{state}</b>, step {s.step}<br>accuracy: train {s.train_accuracy:.1%}, "

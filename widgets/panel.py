@@ -57,8 +57,10 @@ def make_control(name: str, spec: Spec, value) -> W.ValueWidget:
     if isinstance(spec, FloatRange):
         if spec.log:
             lo, hi = math.log10(spec.min), math.log10(spec.max)
+            # exponent steps of about 0.05, so that round values (0.1, 1e-3) lie on the grid
+            step = (hi - lo) / max(1, round((hi - lo) / 0.05))
             return W.FloatLogSlider(
-                value=value, base=10, min=lo, max=hi, step=(hi - lo) / 100,
+                value=value, base=10, min=lo, max=hi, step=step,
                 continuous_update=True, readout_format=".3g", **common,
             )
         step = spec.step or (spec.max - spec.min) / 100
