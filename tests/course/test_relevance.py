@@ -360,3 +360,32 @@ def test_explain_rejects_unknown_method_and_option():
     with pytest.raises(ValueError, match="'steps' is not an option of method 'gradient'"):
         explain(model, np.zeros((8, 8)), method="gradient", target=0, steps=3)
     assert "lam" in method_options("rde") and "steps" in method_options("integrated_gradients")
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    shape=st.lists(st.integers(1, 9), min_size=1, max_size=4).map(tuple),
+    method=st.sampled_from([m for m in METHODS if m != "rde"]),
+)
+def test_bad_shapes_are_rejected_with_a_message(shape, method):
+    model = load_model("mlp")
+    x = np.zeros(shape)
+    if shape == (8, 8) or (len(shape) == 3 and shape[1:] == (8, 8)):
+        r = explain(model, x, method=method, target=0)
+        assert r.shape == shape
+    elif len(shape) == 4 and shape[1:] == (1, 8, 8):
+        pass  # a batch already in torch layout is accepted as well
+    else:
+        with pytest.raises(ValueError, match="x must have shape"):
+            explain(model, x, method=method, target=0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(target=st.one_of(st.integers(-5, 15), st.floats(allow_nan=True), st.text(max_size=3)))
+def test_bad_targets_are_rejected_with_a_message(target):
+    model = load_model("mlp")
+    if isinstance(target, int) and 0 <= target <= 9:
+        assert gradient(model, np.zeros((8, 8)), target=target).shape == (8, 8)
+    else:
+        with pytest.raises(ValueError, match="target must be"):
+            gradient(model, np.zeros((8, 8)), target=target)
