@@ -316,7 +316,7 @@ class ProductState(LiveState):
     r"""Multiplication by polarisation, :math:`xy = 2((\frac{x+y}{2})^2 - (\frac x2)^2 -
     (\frac y2)^2)`, and polynomials by Horner's rule with multipliers."""
 
-    m = param(IntRange(default=2, min=0, max=8, label="teeth $m$"))
+    m = param(IntRange(default=3, min=0, max=8, label="teeth $m$"))
     poly = param(
         Choice(
             default="cheb4", options={k: v[0] for k, v in POLYNOMIALS.items()}, label="polynomial"
@@ -412,7 +412,7 @@ class ProductPanel(LivePanel):
             line.set_ydata([v, v])
         self._perr.axes.set_ylim(-1.15 * r.poly_bound, 1.15 * r.poly_bound)
         self.info.value = (
-            f"multiplier: depth $m + 2 = {r.times_depth}$, $C = {r.times_complexity}$<br>"
+            f"multiplier: depth $m + 3 = {r.times_depth}$, $C = {r.times_complexity}$<br>"
             f"max error on the grid: <b>{r.max_error:.3g}</b> $\\le 2^{{-2m}} = {r.bound:.3g}$<br>"
             f"on the axes $x = 0$ or $y = 0$: $\\max|\\tilde\\times| = {r.zero_max:g}$<br>"
             f"polynomial network: depth {r.poly_depth}, $C = {r.poly_complexity}$<br>"
