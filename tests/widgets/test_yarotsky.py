@@ -186,3 +186,13 @@ def test_every_figure_draws(panel_name, settings):
             p.train_button.click()
         assert p.wait(120) and p.state.ok, p.state.status
         _draw_all(p)
+
+
+def test_depth_training_stops_on_the_stop_button():
+    p = DepthPanel(k_max=6, tol=0.01)
+    assert p.wait(30)
+    p.train_button.click()
+    assert not p.wait(0.3)  # k up to 6 at tolerance 0.01: many seconds of training
+    p.stop_button.click()
+    assert p.wait(5)  # the job honours the stop at its next step (every 50 Adam steps)
+    assert not p.state.cached()
