@@ -58,13 +58,29 @@ __all__ = [
     "WidthPanel",
 ]
 
-KINDS = {"fourier": "Fourier $\\cos$", "relu": "ReLU"}
+KINDS = {"fourier": "Fourier (cos)", "relu": "ReLU"}
 assert set(KINDS) == set(FEATURE_MAPS)
 #: The ridge values offered by the panels (a choice: lambda spans many decades, and 0 matters).
 RIDGES = {0.0: "0 (min-norm)", 1e-6: "1e-6", 1e-4: "1e-4", 1e-2: "1e-2", 1.0: "1"}
 _THRESHOLD_STYLE = dict(color="#b00020", ls="--", lw=1.2, gid="threshold")
 _CURSOR_STYLE = dict(color="#555555", ls=":", lw=1.5, gid="cursor")
 _MAX_MISTAKES = 16  # misclassified digits shown under the cursor (2 rows of 8)
+
+
+def _new_state(cls, values: dict) -> LiveState:
+    """A state with these parameter values and no computation requested yet.
+
+    ``LiveState(compute_now=False, **values)`` still requests a computation when ``values``
+    change a parameter (``set`` requests it), so a result could reach ``render`` before the
+    panel has built its figures. Values are validated here all the same (ValueError).
+    """
+    state = cls(compute_now=False)
+    state.auto = False  # instance attribute: set() below requests nothing
+    try:
+        state.set(**values)
+    finally:
+        del state.auto  # back to the class's policy
+    return state
 
 
 def _set_log_limits(ax, main, *others, pad=2.0, depth=100.0):
@@ -147,7 +163,7 @@ class IntuitionPanel(LivePanel):
 
     def __init__(self, **values):
         super().__init__(
-            IntuitionState(compute_now=False, **values),
+            _new_state(IntuitionState, values),
             title="1D intuition: n noisy samples, N random features",
         )
         fig, ax = new_figure(440, 360)
@@ -328,7 +344,7 @@ class DigitsCurvePanel(LivePanel):
 
     def __init__(self, **values):
         super().__init__(
-            DigitsCurveState(compute_now=False, **values),
+            _new_state(DigitsCurveState, values),
             title="Double descent on the digits: random features, min-norm least squares",
             show_progress=True,
         )
@@ -395,7 +411,7 @@ class DigitsCurvePanel(LivePanel):
             a.set_xlim(s.planned[0] / 1.2, s.planned[-1] * 1.2)
         _set_log_limits(ax, s.test_loss, s.train_loss)
         _set_log_limits(self._norm.axes, s.coef_norm, pad=1.5)
-        status = "" if s.complete else f" (computing: {len(s.sizes)}/{len(s.planned)})"
+        status = "" if s.complete else f" ({len(s.sizes)}/{len(s.planned)} values of N)"
         ax.set_title(
             f"n = {n}, label noise {s.label_noise:.0%}, {s.kind}, $\\sigma$ = {s.sigma:g}, "
             f"$\\lambda$ = {s.ridge:g}{status}",
@@ -461,7 +477,7 @@ class SampleWisePanel(LivePanel):
 
     def __init__(self, **values):
         super().__init__(
-            SampleWiseState(compute_now=False, **values),
+            _new_state(SampleWiseState, values),
             title="Sample-wise: more data can hurt",
             show_progress=True,
         )
@@ -560,7 +576,7 @@ class WidthPanel(LivePanel):
 
     def __init__(self, **values):
         super().__init__(
-            WidthState(compute_now=False, **values),
+            _new_state(WidthState, values),
             title="Model-wise double descent of small networks (trained with Adam)",
             show_progress=True,
         )

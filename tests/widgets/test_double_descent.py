@@ -209,12 +209,30 @@ def test_digits_cursor_does_not_restart_the_sweep(digits):
     np.testing.assert_allclose(r.sweep.test_loss, ref.test_loss, rtol=1e-8)
 
 
-def test_digits_stop_keeps_a_partial_curve():
-    p = DigitsCurvePanel(n_train=600)
-    p.state.cancel()
-    assert p.wait(30)
-    r = p.state.result
-    assert r is None or not r.sweep.complete or p.state.ok
+def test_digits_stop_keeps_the_partial_curve_and_resumes():
+    import threading
+
+    p = DigitsCurvePanel(n_train=600, seed=5)
+    started = threading.Event()
+
+    def on_result(change):
+        if change["new"] is not None and len(change["new"].sweep.sizes) >= 2:
+            started.set()
+
+    p.state.observe(on_result, names="result")
+    assert started.wait(60)
+    p.stop_button.click()
+    assert p.wait(30) and p.state.ok
+    partial = p.state.result.sweep
+    assert not partial.complete
+    assert "values of N" in p.figures["curve"].axes[0].get_title()
+    p.state.request()  # e.g. the next cursor move: the sweep resumes where it stopped
+    assert p.wait(120) and p.state.ok
+    full = p.state.result.sweep
+    assert full.complete and len(full.sizes) == len(full.planned)
+    k = len(partial.sizes)
+    np.testing.assert_array_equal(full.test_loss[:k], partial.test_loss)
+    assert len([key for key in p.state._entries if key[0] == 600]) == 1
 
 
 @pytest.mark.parametrize("name", ["n_train", "label_noise", "sigma", "seed", "cursor"])
@@ -295,3 +313,24 @@ def test_width_panel_stop():
 def test_width_rejects_hostile_values(name):
     p = WidthPanel()
     hostile(p, name)
+
+
+@pytest.mark.parametrize(
+    "panel, values, name",
+    [
+        (IntuitionPanel, {"n_features": 0}, "n_features"),
+        (DigitsCurvePanel, {"n_train": 5}, "n_train"),
+        (SampleWisePanel, {"kind": "sine"}, "kind"),
+        (WidthPanel, {"steps": 10**7}, "steps"),
+    ],
+)
+def test_constructors_validate_values(panel, values, name):
+    with pytest.raises(ValueError, match=name):
+        panel(**values)
+
+
+def test_constructor_values_reach_the_first_result():
+    p = SampleWisePanel(n_features=90, ridge=1e-2)
+    assert p.wait(60) and p.state.ok
+    s = p.state.result.sweep
+    assert s.complete and s.ridge == 1e-2 and np.all(s.n_features == 90)
