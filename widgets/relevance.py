@@ -610,7 +610,7 @@ class RateDistortionState(LiveState):
         for name in ("lrp", "integrated_gradients", "gradient"):
             others[name] = explain(net, x, method=name, target=c, **_method_options({})[name])
         curves = {
-            name: rate_distortion_curve(net, x, r, target=c, n_samples=128)
+            name: rate_distortion_curve(net, x, r, target=c, n_samples=64)
             for name, r in others.items()
         }
         return RateDistortionResult(x, c, res.mask, res.objective, res.distortion, curves)
