@@ -286,7 +286,13 @@ class LiveState(HasTraits):
             name=f"mathdl-{type(self).__name__}",
         )
         if values:
-            self.set(**values)
+            # initial values request nothing: the first request comes from compute_now or from
+            # the panel's start(), once its figures exist
+            self._batch = True
+            try:
+                self.set(**values)
+            finally:
+                self._batch = False
         if compute_now and self.auto:
             self.request()
 
@@ -331,6 +337,7 @@ class LiveState(HasTraits):
         """
         clean = self.validate(**values)
         changed = False
+        quiet = getattr(self, "_batch", False)
         self._batch = True
         try:
             with self.hold_trait_notifications():
@@ -339,8 +346,8 @@ class LiveState(HasTraits):
                         setattr(self, name, value)
                         changed = True
         finally:
-            self._batch = False
-        if changed and self.auto:
+            self._batch = quiet
+        if changed and self.auto and not quiet:
             self.request()
 
     def try_set(self, **values) -> bool:

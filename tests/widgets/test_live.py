@@ -268,3 +268,12 @@ def test_specs_validate_their_defaults():
     assert math.isclose(FloatRange(default=0.5).validate("x", np.float32(0.25)), 0.25)
     assert IntRange(default=1, min=0, max=3).validate("n", np.int64(2)) == 2
     assert IntRange(default=1, min=0, max=3).validate("n", 2.0) == 2
+
+
+def test_values_given_to_a_constructor_request_nothing_before_start():
+    s = Slow(compute_now=False, n=5, x=0.25)
+    assert s.wait(1)
+    assert s.seen == [] and s.result is None and (s.n, s.x) == (5, 0.25)
+    p = SlowPanel(n=9)
+    assert p.wait(10)
+    assert p.rendered == [9] and p.state.seen == [9]
