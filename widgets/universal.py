@@ -461,9 +461,7 @@ class TwoDPanel(LivePanel):
             im.set_data(data)
             im.set_clim(*lim)
         self._images[1].axes.set_title(rf"$\Phi$, N = {ap.width}")
-        self._images[2].axes.set_title(
-            f"|f-\u03a6|: sup {ap.sup_error:.3g}, RMS {ap.rms_error:.3g}"
-        )
+        self._images[2].axes.set_title(f"|f-\u03a6|, sup {ap.sup_error:.3g}")
         ax2 = self.figures["dimensions"].axes[0]
         self._now.set_xdata([ap.width, ap.width])
         self._eps.set_ydata([r.eps, r.eps])
