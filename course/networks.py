@@ -263,38 +263,40 @@ def linear_pieces_1d(net: Network, a: float = 0.0, b: float = 1.0):
     if not (np.isfinite(a) and np.isfinite(b) and a < b):
         raise ValueError(f"need finite a < b; got a={a}, b={b}")
     act = net._act.numpy
-    # Each piece: (left, right, slope vector s, intercept vector c) of the current layer's output.
-    pieces = [(float(a), float(b), np.ones(1), np.zeros(1))]
+    # Pieces of the current layer's input, as arrays: [lo, hi] and the affine map x -> S x + C
+    # of each neuron of that layer on the piece (vectorised over pieces).
+    lo, hi = np.array([float(a)]), np.array([float(b)])
+    S, C = np.ones((1, 1)), np.zeros((1, 1))
     for l, (w, bias) in enumerate(zip(net.weights, net.biases)):
-        last = l == net.depth - 1
-        new = []
-        for left, right, s, c in pieces:
-            zs, zc = w @ s, w @ c + bias  # pre-activation z(x) = zs * x + zc on [left, right]
-            if last:
-                new.append((left, right, zs, zc))
-                continue
-            with np.errstate(divide="ignore", invalid="ignore"):
-                roots = -zc / zs
-            cuts = np.unique(roots[np.isfinite(roots) & (roots > left) & (roots < right)])
-            edges = np.concatenate([[left], cuts, [right]])
-            for lo, hi in zip(edges[:-1], edges[1:]):
-                mid = 0.5 * (lo + hi)
-                z_mid = zs * mid + zc
-                # rho is linear on each side of 0: the slope of rho at the midpoint applies.
-                d = _local_slope(act, z_mid)
-                new.append((lo, hi, d * zs, act(z_mid) - d * z_mid + d * zc))
-        pieces = new
+        zs, zc = S @ w.T, C @ w.T + bias  # pre-activations z = zs * x + zc, shape (P, N_l)
+        if l == net.depth - 1:
+            S, C = zs, zc
+            break
+        with np.errstate(divide="ignore", invalid="ignore"):
+            roots = -zc / zs
+        inside = np.isfinite(roots) & (roots > lo[:, None]) & (roots < hi[:, None])
+        piece, _ = np.nonzero(inside)
+        # all left ends of the new pieces: old left ends and the roots inside, sorted per piece
+        owner = np.concatenate([np.arange(len(lo)), piece])
+        start = np.concatenate([lo, roots[inside]])
+        order = np.lexsort((start, owner))
+        owner, start = owner[order], start[order]
+        keep = np.ones(len(start), dtype=bool)
+        keep[1:] = (owner[1:] != owner[:-1]) | (start[1:] > start[:-1])  # drop repeated roots
+        owner, start = owner[keep], start[keep]
+        end = np.empty_like(start)
+        end[:-1] = np.where(owner[1:] == owner[:-1], start[1:], hi[owner[:-1]])
+        end[-1] = hi[owner[-1]]
+        z_mid = zs[owner] * (0.5 * (start + end))[:, None] + zc[owner]
+        # rho is affine on each side of 0: rho(z) = d z + e around the midpoint's value
+        d = _local_slope(act, z_mid)
+        e = act(z_mid) - d * z_mid
+        lo, hi, S, C = start, end, d * zs[owner], d * zc[owner] + e
     # merge adjacent pieces with the same affine function
-    bps, slopes, inters = [pieces[0][0]], [pieces[0][2]], [pieces[0][3]]
-    for left, _right, s, c in pieces[1:]:
-        scale = max(1.0, np.max(np.abs(slopes[-1])), np.max(np.abs(s)))
-        if np.allclose(s, slopes[-1], rtol=0, atol=_SLOPE_RTOL * scale):
-            continue
-        bps.append(left)
-        slopes.append(s)
-        inters.append(c)
-    bps.append(pieces[-1][1])
-    return np.array(bps), np.array(slopes), np.array(inters)
+    scale = np.maximum(1.0, np.maximum(np.abs(S[1:]).max(axis=1), np.abs(S[:-1]).max(axis=1)))
+    same = np.all(np.abs(S[1:] - S[:-1]) <= _SLOPE_RTOL * scale[:, None], axis=1)
+    first = np.concatenate([[True], ~same])
+    return np.append(lo[first], hi[-1]), S[first], C[first]
 
 
 def _local_slope(act, z):
