@@ -100,6 +100,49 @@ def _set_log_limits(ax, main, *others, pad=2.0, depth=100.0):
     ax.set_ylim(lo / pad, hi * pad)
 
 
+class _LossErrorAxes:
+    """Squared loss (log-log) and 0-1 error over the same x, train and test, with a threshold.
+
+    ``lax.lines`` starts with the test and the train loss, ``eax.lines`` with the test and the
+    train error; the threshold lines have gid ``"threshold"``.
+    """
+
+    def __init__(self, lax, eax, *, xlabel, threshold_label, loss_label="squared loss"):
+        (self.test,) = lax.plot([], [], ".-", color="C0", lw=2, label="test loss")
+        (self.train,) = lax.plot([], [], ".-", color="C2", lw=1.2, label="train loss")
+        (self.test_err,) = eax.plot([], [], ".-", color="C0", lw=2, label="test")
+        (self.train_err,) = eax.plot([], [], ".-", color="C2", lw=1.2, label="train")
+        self.thresholds = [
+            a.axvline(1.0, **_THRESHOLD_STYLE, label=threshold_label) for a in (lax, eax)
+        ]
+        lax.set(xscale="log", yscale="log", ylabel=loss_label)
+        eax.set(xscale="log", xlabel=xlabel, ylabel="0-1 error", ylim=(0, 1))
+        if lax.get_subplotspec().rowspan != eax.get_subplotspec().rowspan:
+            lax.set_xlabel("")  # stacked: the lower axes carries the label
+        else:
+            lax.set_xlabel(xlabel)
+        eax.legend(loc="upper right", fontsize=8)
+        self.loss_axes, self.error_axes = lax, eax
+
+    def set_xlim(self, lo, hi):
+        for a in (self.loss_axes, self.error_axes):
+            a.set_xlim(lo, hi)
+
+    def draw(self, x, result, threshold) -> None:
+        """Draw ``result.test_loss``, ``train_loss``, ``test_error``, ``train_error`` over x."""
+        self.test.set_data(x, result.test_loss)
+        self.train.set_data(x, np.maximum(result.train_loss, 1e-12))  # 0 has no logarithm
+        self.test_err.set_data(x, result.test_error)
+        self.train_err.set_data(x, result.train_error)
+        for line in self.thresholds:
+            line.set_xdata([threshold, threshold])
+        _set_log_limits(self.loss_axes, result.test_loss, result.train_loss)
+
+    def clear(self) -> None:
+        for line in (self.test, self.train, self.test_err, self.train_err):
+            line.set_data([], [])
+
+
 # ============================================================================ 1D intuition
 @dataclass(frozen=True, eq=False)  # identity: every delivered result is drawn
 class IntuitionResult:
@@ -349,25 +392,24 @@ class DigitsCurvePanel(LivePanel):
             show_progress=True,
         )
         curve, (lax, eax) = new_figure(520, 560, nrows=2)
-        (self._test,) = lax.plot([], [], ".-", color="C0", lw=2, label="test loss")
-        (self._train,) = lax.plot([], [], ".-", color="C2", lw=1.2, label="train loss")
-        self._thr = [a.axvline(400, **_THRESHOLD_STYLE) for a in (lax, eax)]
+        self._plot = _LossErrorAxes(
+            lax,
+            eax,
+            xlabel="features $N$",
+            threshold_label="$N = n$",
+            loss_label=r"squared loss $\frac{1}{m}\sum\|h(x)-e_y\|^2$",
+        )
         self._cur = [a.axvline(400, **_CURSOR_STYLE) for a in (lax, eax)]
-        lax.set(xscale="log", yscale="log", ylabel=r"squared loss $\frac{1}{m}\sum\|h(x)-e_y\|^2$")
         nax = lax.twinx()
         (self._norm,) = nax.plot([], [], ".-.", color="C1", lw=1.2, label=r"$\|a\|_2$")
         nax.set(yscale="log", ylabel=r"$\|a\|_2$")
         nax.grid(False)
         lax.legend(
-            handles=[self._test, self._train, self._norm, self._thr[0]],
+            handles=[self._plot.test, self._plot.train, self._norm, self._plot.thresholds[0]],
             labels=["test loss", "train loss", r"$\|a\|_2$ (right)", "$N = n$"],
             loc="upper right",
             fontsize=8,
         )
-        (self._test_err,) = eax.plot([], [], ".-", color="C0", lw=2, label="test")
-        (self._train_err,) = eax.plot([], [], ".-", color="C2", lw=1.2, label="train")
-        eax.set(xscale="log", xlabel="features $N$", ylabel="0-1 error", ylim=(0, 1))
-        eax.legend(loc="upper right", fontsize=8)
         look, (cax, max_) = new_figure(760, 300, ncols=2)
         self._confusion = cax.imshow(np.zeros((10, 10)), cmap="Blues", vmin=0, vmax=1)
         cax.set(xticks=range(10), yticks=range(10), xlabel="predicted", ylabel="true")
@@ -396,21 +438,13 @@ class DigitsCurvePanel(LivePanel):
 
     def render(self, r: DigitsCurveResult):
         s, n = r.sweep, r.threshold
-        train_loss = np.maximum(s.train_loss, 1e-12)  # exact zeros have no logarithm
-        self._test.set_data(s.sizes, s.test_loss)
-        self._train.set_data(s.sizes, train_loss)
+        self._plot.draw(s.sizes, s, n)
+        self._plot.set_xlim(s.planned[0] / 1.2, s.planned[-1] * 1.2)
         self._norm.set_data(s.sizes, s.coef_norm)
-        self._test_err.set_data(s.sizes, s.test_error)
-        self._train_err.set_data(s.sizes, s.train_error)
-        for line in self._thr:
-            line.set_xdata([n, n])
+        _set_log_limits(self._norm.axes, s.coef_norm, pad=1.5)
         for line in self._cur:
             line.set_xdata([r.n_features, r.n_features])
-        ax = self._test.axes
-        for a in (ax, self._test_err.axes):
-            a.set_xlim(s.planned[0] / 1.2, s.planned[-1] * 1.2)
-        _set_log_limits(ax, s.test_loss, s.train_loss)
-        _set_log_limits(self._norm.axes, s.coef_norm, pad=1.5)
+        ax = self._plot.loss_axes
         status = "" if s.complete else f" ({len(s.sizes)}/{len(s.planned)} values of N)"
         ax.set_title(
             f"n = {n}, label noise {s.label_noise:.0%}, {s.kind}, $\\sigma$ = {s.sigma:g}, "
@@ -482,34 +516,21 @@ class SampleWisePanel(LivePanel):
             show_progress=True,
         )
         fig, (lax, eax) = new_figure(760, 330, ncols=2)
-        (self._test,) = lax.plot([], [], ".-", color="C0", lw=2, label="test loss")
-        (self._train,) = lax.plot([], [], ".-", color="C2", lw=1.2, label="train loss")
-        self._thr = [a.axvline(300, **_THRESHOLD_STYLE, label="$n = N$") for a in (lax, eax)]
-        lax.set(xscale="log", yscale="log", xlabel="training samples $n$", ylabel="squared loss")
+        self._plot = _LossErrorAxes(
+            lax, eax, xlabel="training samples $n$", threshold_label="$n = N$"
+        )
         lax.legend(loc="lower left", fontsize=8)
-        (self._test_err,) = eax.plot([], [], ".-", color="C0", lw=2, label="test")
-        (self._train_err,) = eax.plot([], [], ".-", color="C2", lw=1.2, label="train")
-        eax.set(xscale="log", xlabel="training samples $n$", ylabel="0-1 error", ylim=(0, 1))
-        eax.legend(loc="upper right", fontsize=8)
-        for a in (lax, eax):
-            a.set_xlim(8, SampleWiseState.n_max * 1.2)
+        self._plot.set_xlim(8, SampleWiseState.n_max * 1.2)
         self.figures = {"curve": fig}
         self.assemble(fig.canvas)
         self.start()
 
     def render(self, r: SampleWiseResult):
         s = r.sweep
-        train_loss = np.maximum(s.train_loss, 1e-12)
-        self._test.set_data(s.sizes, s.test_loss)
-        self._train.set_data(s.sizes, train_loss)
-        self._test_err.set_data(s.sizes, s.test_error)
-        self._train_err.set_data(s.sizes, s.train_error)
         n_feat = int(s.n_features[0]) if len(s.n_features) else 0
-        for line in self._thr:
-            line.set_xdata([n_feat, n_feat])
-        _set_log_limits(self._test.axes, s.test_loss, s.train_loss)
-        status = "" if s.complete else f" (computing: {len(s.sizes)}/{len(s.planned)})"
-        self._test.axes.set_title(f"N = {n_feat} features{status}", fontsize=10)
+        self._plot.draw(s.sizes, s, n_feat)
+        status = "" if s.complete else f" ({len(s.sizes)}/{len(s.planned)} values of n)"
+        self._plot.loss_axes.set_title(f"N = {n_feat} features{status}", fontsize=10)
 
 
 # ============================================================================ network widths
@@ -586,20 +607,12 @@ class WidthPanel(LivePanel):
         self.train_button.on_click(lambda _: self.state.train())
         self.info = W.HTML()
         fig, (lax, eax) = new_figure(760, 330, ncols=2)
-        (self._test,) = lax.plot([], [], ".-", color="C0", lw=2, label="test loss")
-        (self._train,) = lax.plot([], [], ".-", color="C2", lw=1.2, label="train loss")
-        self._thr = [
-            a.axvline(3000, **_THRESHOLD_STYLE, label="parameters $= nK$") for a in (lax, eax)
-        ]
-        lax.set(xscale="log", yscale="log", xlabel="parameters", ylabel="squared loss")
+        self._plot = _LossErrorAxes(
+            lax, eax, xlabel="parameters", threshold_label="parameters $= nK$"
+        )
         lax.legend(loc="lower left", fontsize=8)
-        (self._test_err,) = eax.plot([], [], ".-", color="C0", lw=2, label="test")
-        (self._train_err,) = eax.plot([], [], ".-", color="C2", lw=1.2, label="train")
-        eax.set(xscale="log", xlabel="parameters", ylabel="0-1 error", ylim=(0, 1))
-        eax.legend(loc="upper right", fontsize=8)
         lo, hi = n_params(min(WidthState.widths)), n_params(max(WidthState.widths))
-        for a in (lax, eax):
-            a.set_xlim(lo / 1.3, hi * 1.3)
+        self._plot.set_xlim(lo / 1.3, hi * 1.3)
         self.figures = {"curve": fig}
         left = self.control_box(extra=[self.train_button, self.info])
         self.assemble(fig.canvas, left=left)
@@ -607,23 +620,16 @@ class WidthPanel(LivePanel):
 
     def render(self, r: WidthResult):
         s = r.sweep
-        n = self.state.n_train if s is None else s.n_train
-        for line in self._thr:
-            line.set_xdata([10 * n, 10 * n])
         if s is None:
-            for line in (self._test, self._train, self._test_err, self._train_err):
-                line.set_data([], [])
-            self._test.axes.set_title("not trained yet for these settings", fontsize=10)
+            self._plot.clear()
+            for line in self._plot.thresholds:
+                line.set_xdata([10 * self.state.n_train] * 2)
+            self._plot.loss_axes.set_title("not trained yet for these settings", fontsize=10)
             self.info.value = "Press <b>Train</b> (about 10&ndash;30 s on two cores)."
             return
-        train_loss = np.maximum(s.train_loss, 1e-12)
-        self._test.set_data(s.n_params, s.test_loss)
-        self._train.set_data(s.n_params, train_loss)
-        self._test_err.set_data(s.n_params, s.test_error)
-        self._train_err.set_data(s.n_params, s.train_error)
-        _set_log_limits(self._test.axes, s.test_loss, s.train_loss)
+        self._plot.draw(s.n_params, s, 10 * s.n_train)  # n K parameters fit n one-hot targets
         done = f"{len(s.widths)}/{len(s.planned)} widths"
-        self._test.axes.set_title(
+        self._plot.loss_axes.set_title(
             f"n = {s.n_train}, label noise {s.label_noise:.0%}, {s.steps} steps ({done})",
             fontsize=10,
         )
