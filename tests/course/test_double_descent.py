@@ -129,6 +129,22 @@ def test_least_squares_rejects_bad_shapes():
         least_squares(np.eye(3), np.ones(4))
 
 
+@pytest.mark.parametrize("n, N", [(20, 40), (40, 15), (31, 64)])
+def test_noise_amplification_matches_inverse_wishart(n, N):
+    """E |Z^+ eps|^2 = n / (N - n - 1) (N > n + 1) or N / (n - N - 1) (N < n - 1): the theorem
+    of the notebook's Section 3, for Gaussian Z and unit-variance noise."""
+    rng = np.random.default_rng(n * N)
+    draws = np.array(
+        [
+            np.sum(least_squares(rng.standard_normal((n, N)), rng.standard_normal(n)).coef ** 2)
+            for _ in range(2000)
+        ]
+    )
+    expected = n / (N - n - 1) if N > n else N / (n - N - 1)
+    # Monte Carlo: 5 standard errors of the mean (these moments are finite: |N - n| > 3)
+    assert abs(draws.mean() - expected) < 5 * draws.std() / np.sqrt(len(draws))
+
+
 # ------------------------------------------------------------------ the nested solver
 @pytest.mark.parametrize("ridge", [0.0, 1e-3])
 @pytest.mark.parametrize("n", [20, 23])
