@@ -320,13 +320,15 @@ class ExplainPanel(LivePanel):
             )
         }
         scores, ax = new_figure(330, 250)
-        self._bars = ax.bar(range(10), np.zeros(10), color="#9e9e9e")
+        # bars from 1e-6 on a log scale: the runner-up's 1e-4 is visible next to the winner's 0.99
+        self._bars = ax.bar(range(10), np.full(10, 1e-6), bottom=1e-6, color="#9e9e9e")
+        ax.set_yscale("log")
         ax.set(
             xticks=range(10),
-            ylim=(0, 1),
+            ylim=(1e-6, 1.5),
             xlabel="class",
             ylabel="softmax probability",
-            title="class scores",
+            title="class scores (log scale)",
         )
         self.figures = {"maps": fig, "scores": scores}
         self.check = W.HTML()
@@ -405,7 +407,7 @@ class ExplainPanel(LivePanel):
             _symmetric(im, r.maps.get(key, np.zeros((8, 8))))
             im.axes.set_title(titles[key], fontsize=10)
         for c, bar in enumerate(self._bars):
-            bar.set_height(r.probabilities[c])
+            bar.set_height(max(float(r.probabilities[c]), 1e-6) - 1e-6)
             bar.set_color(
                 "#c62828" if c == r.target else "#1565c0" if c == r.contrast else "#9e9e9e"
             )
