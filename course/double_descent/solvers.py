@@ -190,19 +190,24 @@ class NestedLeastSquares:
 
     Below the threshold (N <= n) it keeps C and solves by an SVD of the n x N matrix. Once
     N > n it keeps only the triangular factor :math:`R` of :math:`C^\top = QR` (n x n), updated
-    as blocks arrive, and the cross Gram matrix :math:`G = C_{\mathrm{test}} C^\top` (m x n),
-    accumulated: memory O((n + m) n) whatever N. With the SVD
-    :math:`R = U S W^\top`, :math:`\Phi = c\, W S (QU)^\top`, so
+    as blocks arrive (:math:`R \leftarrow` the R of :math:`[R; C_{\mathrm{new}}^\top]`), and the
+    cross Gram matrix :math:`G = C_{\mathrm{test}} C^\top` (m x n), accumulated: memory
+    O((n + m) n) whatever N. Then :math:`\Phi\Phi^\top = r^\top r` with :math:`r = cR`, and
 
     .. math::
 
-        \Phi a_\lambda = W \frac{c^2S^2}{c^2S^2+\lambda} W^\top Y, \quad
-        \Phi_{\mathrm{test}} a_\lambda = c^2 G W \frac{1}{c^2S^2+\lambda} W^\top Y, \quad
-        \|a_\lambda\|^2 = \Big\| \frac{cS}{c^2S^2+\lambda} W^\top Y \Big\|^2 .
+        a_\lambda = \Phi^\top w, \quad w = (r^\top r + \lambda I)^{-1} Y, \qquad
+        \Phi_{\mathrm{test}}\, a_\lambda = c^2 G w, \qquad \|a_\lambda\| = \|r w\|,
 
-    The second formula is the method of semi-normal equations for a minimum-norm problem, whose
-    forward error is of the order of :math:`\epsilon\,\kappa(\Phi)`, as for an SVD of
-    :math:`\Phi` (Björck, 1996); a test compares it with ``numpy.linalg.lstsq``.
+    with w from two triangular solves (see :meth:`_solve_triangular`; with a ridge, the
+    triangular factor of :math:`[r; \sqrt\lambda I]`). This is the method of semi-normal
+    equations for a minimum-norm problem, whose forward error is of the order of
+    :math:`\epsilon\,\kappa(\Phi)`, as for an SVD of :math:`\Phi` (Björck, 1996). When LAPACK's
+    condition estimate says :math:`r` is numerically singular (rank < n, e.g. duplicate
+    inputs), it uses the SVD :math:`r = U S W^\top` instead and truncates small singular values
+    like ``lstsq``: :math:`\Phi a = W \frac{S^2}{S^2+\lambda} W^\top Y`,
+    :math:`\Phi_{\mathrm{test}} a = c^2 G W \frac{1}{S^2+\lambda} W^\top Y`. Tests compare both
+    paths with ``numpy.linalg.lstsq`` below, at and above the threshold.
 
     Parameters
     ----------
@@ -245,6 +250,8 @@ class NestedLeastSquares:
     def solve(self, *, scale: float = 1.0, ridge: float = 0.0, rcond=None) -> NestedFit:
         r"""Fit :math:`\Phi = \mathrm{scale} \cdot C` (all columns so far) to the targets."""
         ridge = _check_ridge(ridge)
+        if self.n_features == 0:
+            raise ValueError("no feature columns yet: call append first")
         y = self.targets
         shape = (self.n, self.n_features)
         if self._r is None:
