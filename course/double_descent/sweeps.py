@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..progress import Progress, run_to_end
-from .data import DigitsSplit, Regression1D, load_digits_split, one_hot
+from .data import N_DIGITS, DigitsSplit, Regression1D, load_digits_split, one_hot
 from .features import random_features
-from .solvers import NestedLeastSquares, least_squares, limit_blas_threads
+from .solvers import NestedFit, NestedLeastSquares, least_squares, limit_blas_threads
 
 __all__ = [
     "SweepResult",
@@ -251,12 +251,10 @@ def iter_sample_sweep(
     The training sets are nested prefixes of one seeded permutation (the first n images of
     ``load_digits_split(max(n_train), label_noise=..., seed=seed, n_test=n_test)``); the test
     set, the last ``n_test`` images, is the same for every n. At n = N the model interpolates
-    for the first time, and more data *hurts* there (Nakkiran et al., 2019).
+    for the last time, and near it more data *hurts* (Nakkiran et al., 2019).
 
     Yields ``Progress(fraction, partial SweepResult)``; returns the :class:`SweepResult`.
     """
-    from .data import N_DIGITS
-
     sizes = _check_sizes("n_train", n_train, 1, N_DIGITS - n_test)
     data = load_digits_split(int(sizes[-1]), label_noise=label_noise, seed=seed, n_test=n_test)
     fmap = random_features(
@@ -283,8 +281,6 @@ def iter_sample_sweep(
 
 
 def _as_nested(fit, phi, phi_test, n_features):
-    from .solvers import NestedFit
-
     return NestedFit(
         n_features, phi @ fit.coef, phi_test @ fit.coef, fit.norm, fit.rank, fit.singular_values
     )
