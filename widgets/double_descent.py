@@ -546,7 +546,9 @@ class WidthState(LiveState):
     Slow (about 10-30 s on two cores): it starts with :meth:`train` (the panel's button), not on
     a parameter change, runs in the background and can be stopped. Finished sweeps are kept per
     settings, for every panel in this kernel: a parameter change shows the stored sweep for the
-    new settings at once, or says that they are not trained yet.
+    new settings at once, or says that they are not trained yet. A parameter change during
+    training stops it (the newest request wins), like the Stop button; nothing partial is
+    cached.
     """
 
     n_train = param(IntRange(default=300, min=100, max=600, step=50, label="samples $n$"))
