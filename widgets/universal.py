@@ -341,7 +341,8 @@ class RatesPanel(LivePanel):
         self._measured.set_data(s.widths[pos], s.errors[pos])
         n = s.widths.astype(float)
         self._predicted.set_data(n, np.maximum(s.predicted(n), 1e-300))
-        self._predicted.set_label(s.predicted.label())
+        who = "" if s.method == "construction" else "construction (a), "
+        self._predicted.set_label(who + s.predicted.label())
         if s.fit is not None:
             nn = np.geomspace(s.fit.n_min, s.fit.n_max, 20)
             self._fitted.set_data(nn, s.fit(nn))

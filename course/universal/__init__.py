@@ -16,20 +16,22 @@ References
    861-867, 1993.
 """
 
+from .constructions import (
+    CONSTRUCTIONS,
+    construct,
+    polynomial_construction,
+    relu_interpolant,
+    step_sum,
+)
 from .expressions import Expression, parse_expression
 from .fitting import fit_least_squares, least_squares_residuals, random_features, train_sgd
 from .shallow import (
-    CONSTRUCTIONS,
     LECTURE_ACTIVATIONS,
     Approximation,
     ShallowNet,
     activation_function,
-    construct,
     error_grid,
     measure,
-    polynomial_construction,
-    relu_interpolant,
-    step_sum,
 )
 from .sweeps import (
     PredictedRate,

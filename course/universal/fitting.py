@@ -47,8 +47,8 @@ from .shallow import (
     LECTURE_ACTIVATIONS,
     Approximation,
     ShallowNet,
-    _check_width,
     activation_function,
+    check_width,
     measure,
 )
 from .targets import Target
@@ -199,7 +199,7 @@ def fit_least_squares(
     >>> r.sup_error < 0.02, r.net.width
     (True, 64)
     """
-    n = _check_width(width)
+    n = check_width(width)
     if n > POOL_SIZE:
         raise ValueError(f"width must be at most {POOL_SIZE} for least squares; got {n}")
     pool = _pool_size(n)
@@ -217,7 +217,7 @@ def fit_least_squares(
 
 def least_squares_residuals(target: Target, widths, *, activation="relu", degree=3, seed=0):
     """The root-mean-square least-squares residual on the fit points for each width."""
-    widths = [_check_width(n) for n in widths]
+    widths = [check_width(n) for n in widths]
     fit, _ = _nested_fit(target, activation, int(degree), int(seed), _pool_size(max(widths)))
     return np.array([fit.residual(n) for n in widths])
 
@@ -242,7 +242,7 @@ def train_sgd(
     ``Progress(step / steps, Approximation)``. The learning rate decays by a cosine to
     ``lr / 20``. Returns the final :class:`Approximation`.
     """
-    n = _check_width(width)
+    n = check_width(width)
     if not (isinstance(steps, int) and steps >= 1):
         raise ValueError(f"steps must be a positive integer; got {steps!r}")
     import torch  # slow import (about 1.5 s): only when training is asked for

@@ -8,8 +8,6 @@ The universal approximation theorem (Cybenko 1989, Hornik 1991) says that such s
   piecewise-linear and step activations;
 - the lecture's activations, including the polynomial :math:`\rho(t) = t^k` that the theorem
   excludes (it lives here, not in the course-wide registry);
-- the explicit constructions from the proofs (:func:`construct`): the ReLU interpolant and sums of
-  steps (Heaviside, sigmoid, tanh);
 - the sup-norm error on a fine grid that contains the breakpoints (:func:`error_grid`,
   :func:`measure`).
 
@@ -40,16 +38,11 @@ from .targets import Target
 __all__ = [
     "LECTURE_ACTIVATIONS",
     "MAX_DEGREE",
-    "STEEPNESS",
     "activation_function",
     "ShallowNet",
     "Approximation",
     "error_grid",
     "measure",
-    "relu_interpolant",
-    "step_sum",
-    "construct",
-    "CONSTRUCTIONS",
 ]
 
 #: The activations of this lecture: name -> label.
@@ -61,8 +54,6 @@ LECTURE_ACTIVATIONS: dict[str, str] = {
     "polynomial": "polynomial t^k",
 }
 MAX_DEGREE = 10
-#: kappa: a sigmoid step in the construction rises over kappa^-1 of a cell (w = kappa / h).
-STEEPNESS = 10.0
 # Evaluate in blocks of about this many entries of the (points x neurons) matrix: small blocks
 # stay in cache and avoid page faults on fresh temporaries (7 ms instead of 25 ms for 2000 x 1000).
 _BLOCK = 131072
@@ -96,12 +87,12 @@ def activation_function(name: str, *, degree: int = 3) -> Callable[[np.ndarray],
             f"activation must be one of {', '.join(LECTURE_ACTIVATIONS)}; got {name!r}"
         )
     if name == "polynomial":
-        _check_degree(degree)
+        check_degree(degree)
         return _power(int(degree))
     return _FAST.get(name, get_activation(name).numpy)
 
 
-def _check_degree(degree):
+def check_degree(degree):
     if isinstance(degree, bool) or not isinstance(degree, (int, np.integer)):
         raise ValueError(f"degree must be an integer in [1, {MAX_DEGREE}]; got {degree!r}")
     if not 1 <= degree <= MAX_DEGREE:
@@ -356,141 +347,9 @@ def measure(net: ShallowNet, target: Target, *, method: str = "", n_grid: int = 
     return Approximation(net, target, method, x, f, phi, sup, arg, rms, net.complexity)
 
 
-# ---------------------------------------------------------------------------- constructions
-def _check_width(width, low=1):
+# ---------------------------------------------------------------------------- helpers
+def check_width(width, low=1):
+    """The width as an int, or ValueError naming it."""
     if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < low:
         raise ValueError(f"width must be an integer >= {low}; got {width!r}")
     return int(width)
-
-
-def relu_interpolant(target: Target, width: int) -> ShallowNet:
-    r"""The piecewise-linear interpolant of f at N + 1 equispaced knots, as a ReLU network.
-
-    With :math:`h = (b - a)/N`, knots :math:`t_k = a + kh` and slopes
-    :math:`s_k = (f(t_{k+1}) - f(t_k))/h`,
-
-    .. math::
-
-        \Phi(x) = f(t_0) + s_0 \rho(x - t_0) + \sum_{k=1}^{N-1} (s_k - s_{k-1}) \rho(x - t_k),
-
-    one neuron per piece. For :math:`f \in C^2` the error is at most
-    :math:`\frac{h^2}{8}\max|f''|`, a rate :math:`N^{-2}`; for :math:`f(x) = x^2` it is exactly
-    :math:`h^2/4`. For a kink (a jump J of f' at a point between two knots) it is
-    :math:`J\,\delta(h-\delta)/h \le Jh/4` where :math:`\delta` is the distance to the nearest
-    knot: the rate drops to :math:`N^{-1}` (for :math:`|x|`, J = 2, on [-1, 1], the error is
-    exactly 1/N for odd N, and 0 for even N, when 0 is a knot).
-
-    Examples
-    --------
-    >>> from course.universal.targets import expression_target
-    >>> net = relu_interpolant(expression_target("x**2"), 4)
-    >>> round(measure(net, expression_target("x**2")).sup_error, 12)  # h = 1/2: h^2/4
-    0.0625
-    """
-    n = _check_width(width)
-    a, b = target.domain
-    t = np.linspace(a, b, n + 1)
-    y = target(t)
-    s = np.diff(y) / np.diff(t)
-    outer = np.concatenate([[s[0]], np.diff(s)])
-    return ShallowNet(outer, np.ones(n), t[:-1], y[0], "relu")
-
-
-def step_sum(
-    target: Target, width: int, *, activation: str = "heaviside", steepness: float = STEEPNESS
-) -> ShallowNet:
-    r"""A sum of N steps: the nearest-knot step function of f, or its sigmoid/tanh smoothing.
-
-    Knots :math:`t_k = a + kh`, :math:`h = (b - a)/N`, k = 0..N; jumps at the midpoints
-    :math:`m_k = t_k - h/2`:
-
-    .. math::
-
-        \Phi(x) = f(t_0) + \sum_{k=1}^N (f(t_k) - f(t_{k-1}))\, H(x - m_k).
-
-    Heaviside: :math:`\Phi(x) = f(\text{nearest knot})`, so
-    :math:`\|f - \Phi\|_\infty \le \frac{h}{2} \max|f'|` (rate :math:`N^{-1}`). Sigmoid: H is
-    replaced by :math:`\sigma(\kappa (x - m_k)/h)`; since
-    :math:`|\sigma(v) - H(v)| \le \min(1/2, e^{-|v|})`, the extra error is at most
-    :math:`h \max|f'| (\frac12 + \frac{2e^{-\kappa/2}}{1 - e^{-\kappa}})`, still :math:`O(N^{-1})`.
-    tanh uses :math:`\sigma(v) = (1 + \tanh(v/2))/2`. This is the constructive idea behind
-    Cybenko's theorem for sigmoidal functions.
-    """
-    n = _check_width(width)
-    if activation not in ("heaviside", "sigmoid", "tanh"):
-        raise ValueError(f"activation must be heaviside, sigmoid or tanh; got {activation!r}")
-    a, b = target.domain
-    h = (b - a) / n
-    t = np.linspace(a, b, n + 1)
-    y = target(t)
-    jumps = np.diff(y)
-    mid = t[1:] - h / 2
-    if activation == "heaviside":
-        return ShallowNet(jumps, np.ones(n), mid, y[0], "heaviside")
-    w = steepness / h
-    if activation == "sigmoid":
-        return ShallowNet(jumps, np.full(n, w), w * mid, y[0], "sigmoid")
-    # H(v) ~ sigma(w v) = (1 + tanh(w v / 2)) / 2
-    return ShallowNet(jumps / 2, np.full(n, w / 2), w * mid / 2, y[0] + jumps.sum() / 2, "tanh")
-
-
-def polynomial_construction(target: Target, width: int, *, degree: int = 3) -> ShallowNet:
-    r"""The best a polynomial activation can do: the least-squares polynomial of degree k.
-
-    :math:`\rho(t) = t^k` makes every :math:`\Phi` a polynomial of degree at most k, whatever N,
-    so the error stalls at the distance of f to :math:`\mathcal{P}_k` (Leshno et al. 1993). Every
-    polynomial of degree k is :math:`c + \sum_{j=1}^{k} a_j (x - b_j)^k` for distinct
-    :math:`b_j` (the shifted powers together with the constant span :math:`\mathcal{P}_k`), so
-    the least-squares fit on 4001 equispaced points with
-    :math:`\min(N, k)` neurons and Chebyshev shifts :math:`b_j` outside [a, b] attains it; the
-    other :math:`N - k` neurons are zero.
-    """
-    n = _check_width(width)
-    _check_degree(degree)
-    a, b = target.domain
-    m = min(n, degree)
-    # shifts outside [a, b] keep (x - b_j)^k one-signed and the system well conditioned
-    j = np.arange(m)
-    shifts = a - (b - a) * (1.5 + np.cos(np.pi * (j + 0.5) / max(m, 1)))
-    x = np.linspace(a, b, 4001)
-    scale = (b - a) * 3.0  # |x - b_j| <= 3 (b - a): keep the columns of size ~1
-    feats = ((x[:, None] - shifts[None, :]) / scale) ** degree
-    A = np.column_stack([np.ones_like(x), feats])
-    coef, *_ = np.linalg.lstsq(A, target(x), rcond=None)
-    outer = np.zeros(n)
-    inner = np.zeros(n)
-    shift = np.zeros(n)
-    outer[:m] = coef[1:] / scale**degree
-    inner[:m] = 1.0
-    shift[:m] = shifts
-    return ShallowNet(outer, inner, shift, coef[0], "polynomial", degree)
-
-
-def _construct_relu(target, width, degree):
-    return relu_interpolant(target, width)
-
-
-#: activation -> explicit construction ``(target, width, degree) -> ShallowNet``
-CONSTRUCTIONS: dict[str, Callable] = {
-    "relu": _construct_relu,
-    "heaviside": lambda t, n, k: step_sum(t, n, activation="heaviside"),
-    "sigmoid": lambda t, n, k: step_sum(t, n, activation="sigmoid"),
-    "tanh": lambda t, n, k: step_sum(t, n, activation="tanh"),
-    "polynomial": lambda t, n, k: polynomial_construction(t, n, degree=k),
-}
-
-
-def construct(target: Target, *, activation: str = "relu", width: int = 16, degree: int = 3):
-    """The explicit construction for ``activation`` with ``width`` neurons, measured.
-
-    Returns
-    -------
-    Approximation
-    """
-    try:
-        build = CONSTRUCTIONS[activation]
-    except (KeyError, TypeError):
-        raise ValueError(
-            f"activation must be one of {', '.join(CONSTRUCTIONS)}; got {activation!r}"
-        ) from None
-    return measure(build(target, width, degree), target, method="construction")

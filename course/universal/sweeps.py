@@ -37,8 +37,8 @@ import numpy as np
 
 from ..progress import Progress
 from ..rates import RateFit, fit_rate
+from .constructions import STEEPNESS, construct, polynomial_construction
 from .fitting import POOL_SIZE, fit_least_squares
-from .shallow import STEEPNESS, construct, polynomial_construction
 from .targets import Target, make_target
 
 __all__ = [
@@ -104,8 +104,11 @@ def predicted_rate(target: Target, *, activation: str = "relu", degree: int = 3)
                 jump * (b - a) / 4,
                 f"kink, jump of f' = {jump:g}: J(b-a)/(4N), equality for odd N",
             )
+        # a typed formula may not be C^2: then the estimated max|f''| is huge and the line a
+        # (useless) upper bound; the label says what was assumed
+        assumed = "if f is C\u00b2" if target.kind == "unknown" else "C\u00b2"
         return PredictedRate(
-            -2.0, (b - a) ** 2 * d2 / 8, "C\u00b2: (b-a)\u00b2 max|f''| / (8N\u00b2)"
+            -2.0, (b - a) ** 2 * d2 / 8, f"{assumed}: (b-a)\u00b2 max|f''| / (8N\u00b2)"
         )
     if activation == "heaviside":
         return PredictedRate(-1.0, (b - a) * d1 / 2, "steps: (b-a) max|f'| / (2N)")
