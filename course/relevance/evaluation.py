@@ -5,12 +5,12 @@ A relevance map orders the pixels, most relevant first. Two tests replace pixels
 classifier's score :math:`p_c` (softmax probability of the explained class) against the
 fraction of pixels randomised:
 
-*Relevance ordering* (Macdonald et al. [1]_, Sec. 4)
+*Relevance ordering* (Macdonald et al. [1]_)
     randomise the **least** relevant pixels first; a good map keeps the score high for long
     (the curve's mean, the area under it, is large).
 *Pixel flipping* (Samek et al. [2]_)
     randomise the **most** relevant pixels first; a good map destroys the score fast. Its
-    summary is the *area over the perturbation curve* (their Eq. (12)),
+    summary is their *area over the perturbation curve*,
 
     .. math::
 

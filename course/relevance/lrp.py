@@ -15,7 +15,7 @@ LRP-:math:`\varepsilon`
 LRP-:math:`\alpha\beta`
     :math:`R_i = \sum_j \Big(\alpha \frac{z_{ij}^+}{\sum_{i'} z_{i'j}^+}
     - \beta \frac{z_{ij}^-}{\sum_{i'} z_{i'j}^-}\Big) R_j` with :math:`\alpha - \beta = 1`,
-    :math:`z^\pm` the positive and negative parts (biases ignored, as in [3]_, Sec. 10.2.3).
+    :math:`z^\pm` the positive and negative parts (biases ignored, as in [3]_).
 :math:`z^+`
     :math:`R_i = \sum_j \frac{a_i w_{ij}^+}{\sum_{i'} a_{i'} w_{i'j}^+} R_j`, for
     :math:`a \ge 0`: the deep Taylor rule for ReLU layers [2]_; here :math:`z_{ij}^+ =
@@ -32,10 +32,10 @@ average pooling is a linear layer with weights :math:`1/k^2`, treated by LRP-0.
 \sum_j R_j^{(l+1)}` when there are no biases, hence :math:`\sum_i R_i^{(0)} = f(x)`; so do
 :math:`\alpha\beta` (since :math:`\alpha - \beta = 1`), :math:`z^+` and :math:`z^B` wherever the
 denominators are non-zero; LRP-:math:`\varepsilon` loses the fraction absorbed by
-:math:`\varepsilon`. For a bias-free ReLU network LRP-0 equals gradient x input ([3]_, Sec. 10.2.1).
+:math:`\varepsilon`. For a bias-free ReLU network LRP-0 equals gradient x input ([3]_).
 
 Two implementations: :func:`lrp_relevances` (fast: each rule as a forward pass, a division and a
-gradient, the "gradient trick" of [3]_, Sec. 10.3.2) and :func:`lrp_reference` (slow: every layer
+gradient, the "gradient trick" of [3]_) and :func:`lrp_reference` (slow: every layer
 written out as a matrix and the rule's formula applied neuron by neuron). Tests check that they
 agree.
 
@@ -43,10 +43,10 @@ References
 ----------
 .. [1] S. Bach, A. Binder, G. Montavon, F. Klauschen, K.-R. Mueller, W. Samek, "On pixel-wise
    explanations for non-linear classifier decisions by layer-wise relevance propagation",
-   PLoS ONE 10(7): e0130140, 2015 (Eqs. (56), (58), (60)).
+   PLoS ONE 10(7): e0130140, 2015.
 .. [2] G. Montavon, S. Lapuschkin, A. Binder, W. Samek, K.-R. Mueller, "Explaining nonlinear
    classification decisions with deep Taylor decomposition", Pattern Recognition 65, 211-222,
-   2017 (the :math:`z^+` and :math:`z^B` rules, Sec. 4).
+   2017 (the :math:`z^+` and :math:`z^B` rules).
 .. [3] G. Montavon, A. Binder, S. Lapuschkin, W. Samek, K.-R. Mueller, "Layer-wise relevance
    propagation: an overview", in Explainable AI, LNCS 11700, Springer, 2019.
 """

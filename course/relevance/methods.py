@@ -21,7 +21,7 @@ References
 .. [3] D. Smilkov, N. Thorat, B. Kim, F. Viegas, M. Wattenberg, "SmoothGrad: removing noise by
    adding noise", arXiv:1706.03825, 2017.
 .. [4] M. Sundararajan, A. Taly, Q. Yan, "Axiomatic attribution for deep networks", ICML 2017
-   (Integrated Gradients; completeness is Proposition 1, the Riemann sum is Eq. (3)).
+   (Integrated Gradients; completeness is their Proposition 1).
 .. [5] M. D. Zeiler, R. Fergus, "Visualizing and understanding convolutional networks",
    ECCV 2014 (occlusion).
 """
@@ -215,8 +215,8 @@ def integrated_gradients(
         R_i = (x_i - x'_i) \int_0^1 \partial_i f(x' + \alpha (x - x'))\, d\alpha
         \approx (x_i - x'_i) \sum_{k=1}^{m} w_k\, \partial_i f(x' + \alpha_k (x - x'))
 
-    with the right Riemann sum :math:`\alpha_k = k/m`, :math:`w_k = 1/m` of Sundararajan et al.,
-    Eq. (3), by default. By the fundamental theorem of calculus along the path,
+    with the right Riemann sum :math:`\alpha_k = k/m`, :math:`w_k = 1/m` of Sundararajan et al.
+    by default. By the fundamental theorem of calculus along the path,
     **completeness** holds: :math:`\sum_i R_i = f(x) - f(x')` (their Proposition 1), up to the
     quadrature error. For a ReLU network the integrand is piecewise constant in :math:`\alpha`,
     so a Riemann sum with :math:`m` steps errs by at most the total variation of the integrand

@@ -34,7 +34,7 @@ where :math:`\Pi` clips to the box. Here :math:`\Phi_c` is the softmax probabili
 References
 ----------
 .. [1] J. Macdonald, S. Waeldchen, S. Hauch, G. Kutyniok, "A rate-distortion framework for
-   explaining neural network decisions", arXiv:1905.11092, 2019 (Eqs. (2)-(4), Sec. 3).
+   explaining neural network decisions", arXiv:1905.11092, 2019.
 """
 
 from __future__ import annotations

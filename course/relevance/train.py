@@ -1,7 +1,7 @@
 """Train the two digit classifiers from a fixed seed and write the shipped weights.
 
 Run ``python -m course.relevance.train`` to reproduce ``course/relevance/weights/*.npz`` bit for
-bit (deterministic torch on the CPU with one thread; about 10 s on a laptop core). The metadata
+bit (deterministic torch on the CPU with one thread; a few seconds). The metadata
 (seed, epochs, learning rate, test accuracy) goes into the ``.json`` file next to each ``.npz``.
 
 The recipe: Adam, learning rate 3e-3 with a cosine decay, mini-batches of 64 drawn by a seeded
