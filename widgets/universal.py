@@ -23,16 +23,16 @@ import numpy as np
 from course.progress import Progress
 from course.universal import (
     LECTURE_ACTIVATIONS,
+    MAX_DEGREE,
+    METHODS,
     TARGETS_2D,
     Approximation,
     Approximation2D,
     DimensionStudy,
     RateStudy,
     compare_dimensions,
-    construct,
     expression_target,
     fit_2d,
-    fit_least_squares,
     iter_error_vs_width,
     iter_width_vs_frequency,
     make_target,
@@ -119,7 +119,7 @@ class ShallowState(LiveState):
     activation = param(
         Choice(default="relu", options=LECTURE_ACTIVATIONS, label="activation $\\rho$")
     )
-    degree = param(IntRange(default=3, min=1, max=10, label="degree $k$ of $t^k$"))
+    degree = param(IntRange(default=3, min=1, max=MAX_DEGREE, label="degree $k$ of $t^k$"))
     method = param(Choice(default="construction", options=METHOD_CHOICE, label="weights by"))
     contributions = param(Flag(default=False, label="each neuron"))
     seed = param(IntRange(default=0, min=0, max=999, label="seed"))
@@ -141,12 +141,7 @@ class ShallowState(LiveState):
         f = _target(target, expression, frequency)
         if method == "sgd":
             return self._train(f, width, activation, degree, seed, steps, contributions)
-        if method == "construction":
-            approx = construct(f, activation=activation, width=width, degree=degree)
-        else:
-            approx = fit_least_squares(
-                f, activation=activation, width=width, degree=degree, seed=seed
-            )
+        approx = METHODS[method](f, activation=activation, width=width, degree=degree, seed=seed)
         return _shallow_result(approx, contributions)
 
     def _train(self, f, width, activation, degree, seed, steps, contributions):
@@ -265,15 +260,12 @@ class RatesState(LiveState):
     r"""Sup error against N for a target, activation and method; :math:`N(\varepsilon)` against
     the frequency :math:`\omega` of the sum of sines (ReLU interpolant)."""
 
-    target = param(Choice(default="sine", options=TARGET_CHOICE, label="target $f$"))
-    expression = param(Formula(default="sin(3*pi*x) * exp(-x**2)", label="$f(x)=$"))
-    frequency = param(
-        FloatRange(default=4.0, min=1.0, max=32.0, step=0.5, label="frequency $\\omega$")
-    )
-    activation = param(
-        Choice(default="relu", options=LECTURE_ACTIVATIONS, label="activation $\\rho$")
-    )
-    degree = param(IntRange(default=3, min=1, max=10, label="degree $k$ of $t^k$"))
+    # the same target and activation parameters as the 1D panel
+    target = param(ShallowState.param_specs()["target"])
+    expression = param(ShallowState.param_specs()["expression"])
+    frequency = param(ShallowState.param_specs()["frequency"])
+    activation = param(ShallowState.param_specs()["activation"])
+    degree = param(ShallowState.param_specs()["degree"])
     method = param(
         Choice(
             default="construction",

@@ -27,6 +27,7 @@ from .expressions import Expression, parse_expression
 from .fitting import fit_least_squares, least_squares_residuals, random_features, train_sgd
 from .shallow import (
     LECTURE_ACTIVATIONS,
+    MAX_DEGREE,
     Approximation,
     ShallowNet,
     activation_function,
@@ -34,6 +35,7 @@ from .shallow import (
     measure,
 )
 from .sweeps import (
+    METHODS,
     PredictedRate,
     RateStudy,
     default_widths,
@@ -54,6 +56,7 @@ __all__ = [
     "make_target",
     "expression_target",
     "LECTURE_ACTIVATIONS",
+    "MAX_DEGREE",
     "activation_function",
     "ShallowNet",
     "Approximation",
@@ -68,6 +71,7 @@ __all__ = [
     "fit_least_squares",
     "least_squares_residuals",
     "train_sgd",
+    "METHODS",
     "PredictedRate",
     "RateStudy",
     "predicted_rate",

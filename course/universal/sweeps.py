@@ -50,17 +50,16 @@ __all__ = [
     "error_vs_width",
     "width_for_tolerance",
     "iter_width_vs_frequency",
-    "SWEEP_METHODS",
+    "METHODS",
 ]
 
-#: methods a sweep can run: name -> function(target, activation=, width=, degree=, seed=)
-SWEEP_METHODS = {
-    "construction": lambda t, activation, width, degree, seed: construct(
+#: methods that give an approximation directly (SGD is a generator: :func:`train_sgd`):
+#: name -> function(target, *, activation, width, degree, seed) -> Approximation
+METHODS = {
+    "construction": lambda t, *, activation, width, degree, seed=0: construct(
         t, activation=activation, width=width, degree=degree
     ),
-    "least_squares": lambda t, activation, width, degree, seed: fit_least_squares(
-        t, activation=activation, width=width, degree=degree, seed=seed
-    ),
+    "least_squares": fit_least_squares,
 }
 
 
@@ -184,11 +183,9 @@ def iter_error_vs_width(
 ):
     """:func:`error_vs_width` as a generator of Progress with the partial :class:`RateStudy`."""
     try:
-        run = SWEEP_METHODS[method]
+        run = METHODS[method]
     except (KeyError, TypeError):
-        raise ValueError(
-            f"method must be one of {', '.join(SWEEP_METHODS)}; got {method!r}"
-        ) from None
+        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}") from None
     # least squares: up to 1023 (a pool of 1024; the full pool costs a QR of 6145 x 2049)
     n_max = POOL_SIZE // 2 - 1 if method == "least_squares" else 2047
     widths = default_widths(n_max) if widths is None else np.asarray(widths, dtype=int)
@@ -196,7 +193,8 @@ def iter_error_vs_width(
     errors = []
     study = None
     for i, n in enumerate(widths):
-        errors.append(run(target, activation, int(n), degree, seed).sup_error)
+        approx = run(target, activation=activation, width=int(n), degree=degree, seed=seed)
+        errors.append(approx.sup_error)
         study = _study(target, widths[: i + 1], errors, fit_min, predicted, method, activation)
         yield Progress((i + 1) / len(widths), study, f"N = {n}")
     return study
