@@ -42,6 +42,17 @@ from .params import InvalidValue, Param
 __all__ = ["Progress", "Runner", "LiveState", "short_error"]
 
 
+class _Notifying(Any):
+    """An ``Any`` trait that notifies on every assignment, equal values included: a result
+    equal to the shown one (or one whose ``==`` is elementwise) must still be drawn."""
+
+    def set(self, obj, value):
+        new = self._validate(obj, value)
+        old = obj._trait_values.get(self.name, self.default_value)
+        obj._trait_values[self.name] = new
+        obj._notify_trait(self.name, old, new)
+
+
 def short_error(exc: BaseException) -> str:
     """One line for a status bar: the exception's type and message, no traceback."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
@@ -260,7 +271,7 @@ class LiveState(HasTraits):
         Number of the request whose result is shown.
     """
 
-    result = Any(None, allow_none=True)
+    result = _Notifying(None, allow_none=True)
     final = Bool(True)
     status = Unicode("")
     ok = Bool(True)

@@ -277,3 +277,11 @@ def test_values_given_to_a_constructor_request_nothing_before_start():
     p = SlowPanel(n=9)
     assert p.wait(10)
     assert p.rendered == [9] and p.state.seen == [9]
+
+
+def test_an_equal_result_is_drawn_again():
+    p = SlowPanel(n=4)
+    assert p.wait(10)
+    p.state.request()  # the same parameters: an equal result
+    assert p.wait(10)
+    assert p.rendered == [4, 4]
