@@ -6,8 +6,8 @@ r"""Lecture 03, Yarotsky's rates and the role of depth: five panels.
   :math:`2^{-2m-2}`, and error against :math:`C(\Phi)` for deep and shallow networks.
 - :class:`ProductPanel`: the error surface of the multiplication network and a polynomial built
   from multipliers.
-- :class:`SmoothPanel`: rates for :math:`C^s` targets, the deep construction against shallow
-  networks (a slow job, cached per :math:`s`).
+- :class:`SmoothPanel`: rates for :math:`C^s` targets in :math:`d = 1, 2`, the deep construction
+  against shallow networks (a slow job, cached per :math:`(s, d)`).
 - :class:`DepthPanel`: how wide a trained shallow network must be to match :math:`g_k` (trained
   on a button press, cached per settings).
 
@@ -33,7 +33,8 @@ from course.yarotsky.constructions import (
     sawtooth_complexity,
 )
 from course.yarotsky.depth import DepthSeparation, depth_separation, shallow_width_needed
-from course.yarotsky.smooth import SMOOTHNESS, SmoothRates, smooth_rates
+from course.yarotsky.smooth import SMOOTHNESS, X0, SmoothRates, smooth_rates
+from course.yarotsky.smooth2d import SmoothRates2D, smooth_rates_2d
 from course.yarotsky.squares import M_MAX, SquareCurve, SquareRates, square_curve, square_rates
 
 from .drawing import GraphArtist
@@ -421,23 +422,36 @@ class ProductPanel(LivePanel):
 
 
 # ============================================================================ C^s rates
+#: Dimensions the C^s panel offers: d -> (label, sweep).
+DIMENSIONS = {1: ("d = 1", smooth_rates), 2: ("d = 2", smooth_rates_2d)}
+
+
 class SmoothState(LiveState):
-    r"""Rates for :math:`f_s \in W^{s,\infty}([0,1])`: Yarotsky's construction against shallow
-    interpolants. A sweep over :math:`N` (a slow job, streamed), remembered per :math:`s`."""
+    r"""Rates for :math:`f_s \in W^{s,\infty}([0,1]^d)`: Yarotsky's construction, against shallow
+    interpolants in :math:`d = 1`. A sweep over :math:`N` (a slow job, streamed), remembered per
+    :math:`(s, d)`."""
 
     s = param(IntRange(default=3, min=min(SMOOTHNESS), max=max(SMOOTHNESS), label="smoothness $s$"))
+    d = param(
+        Choice(
+            default=1,
+            options={k: v[0] for k, v in DIMENSIONS.items()},
+            buttons=True,
+            label="dimension",
+        )
+    )
     _cache: dict = {}
 
-    def compute(self, s):
-        hit = self._cache.get(s)
+    def compute(self, s, d):
+        hit = self._cache.get((s, d))
         if hit is not None:
             return hit
-        return self._sweep(s)
+        return self._sweep(s, d)
 
-    def _sweep(self, s):
+    def _sweep(self, s, d):
         with _one_blas_thread():
-            result = yield from smooth_rates(s)
-        self._cache[s] = result
+            result = yield from DIMENSIONS[d][1](s)
+        self._cache[(s, d)] = result
         return result
 
 
@@ -447,7 +461,7 @@ class SmoothPanel(LivePanel):
     def __init__(self, **values):
         super().__init__(
             SmoothState(compute_now=False, **values),
-            title="Rates for C^s functions (d = 1)",
+            title="Rates for C^s functions",
             show_progress=True,
         )
         fig, ax = new_figure(500, 420)
@@ -468,7 +482,7 @@ class SmoothPanel(LivePanel):
         cax.set(yscale="log", xlabel="$x$", ylabel="pointwise error", xlim=(0, 1))
         (self._deep_err,) = cax.plot([], [], color="C0", lw=0.8, label="deep, largest $N$")
         (self._shallow_err,) = cax.plot([], [], color="C1", lw=0.8, label="shallow, same $C$")
-        self._kink = cax.axvline(0.447, color="k", ls=":", lw=1, label="$x_0$ (kink of $f^{(s)}$)")
+        self._kink = cax.axvline(X0, color="k", ls=":", lw=1, label="kink of $f^{(s)}$")
         cax.legend(loc="lower right", fontsize=7)
         self.info = W.HTMLMath(layout=W.Layout(width="330px"))
         self.figures = {"rates": fig, "pointwise": cfig}
@@ -477,14 +491,19 @@ class SmoothPanel(LivePanel):
         )
         self.start()
 
-    def render(self, r: SmoothRates):
+    def render(self, r):
+        two_d = isinstance(r, SmoothRates2D)
+        sh_c = np.zeros(0) if two_d else r.shallow_complexity
+        sh_e = np.zeros(0) if two_d else r.shallow_error
+        sh_fit = None if two_d else r.shallow_fit
         self._deep.set_data(r.deep_complexity, r.deep_error)
         self._bound.set_data(r.deep_complexity, r.deep_bound)
-        self._shallow.set_data(r.shallow_complexity, r.shallow_error)
+        self._shallow.set_data(sh_c, sh_e)
+        self._shallow.set_label("_shallow" if two_d else "shallow interpolant")
         ax = self._deep.axes
         for line, fit, name in (
             (self._deep_fit, r.deep_fit, "deep"),
-            (self._shallow_fit, r.shallow_fit, "shallow"),
+            (self._shallow_fit, sh_fit, "shallow"),
         ):
             if fit is None:
                 line.set_data([], [])
@@ -498,34 +517,53 @@ class SmoothPanel(LivePanel):
         cs = np.array([c1 / 30.0, c1])
         self._theory.set_data(cs, e1 * (cs / c1) ** r.theorem_slope)
         self._theory.set_label(f"theorem: slope $-s/d = {r.theorem_slope:g}$")
-        allc = np.concatenate([r.deep_complexity, r.shallow_complexity])
-        alle = np.concatenate([r.deep_error, r.shallow_error, r.deep_bound])
+        allc = np.concatenate([r.deep_complexity, sh_c, cs])
+        alle = np.concatenate([r.deep_error, sh_e, r.deep_bound])
         alle = alle[alle > 0]
         ax.set_xlim(0.5 * allc.min(), 2 * allc.max())
         ax.set_ylim(0.3 * alle.min(), 3 * alle.max())
         ax.legend(loc="lower left", fontsize=7)
-        ax.set_title(f"$f_s = (x - x_0)^{{s-1}}|x - x_0|$, $s = {r.s}$")
+        if two_d:
+            ax.set_title(f"$F_s(x) = f_s((x_1 + 2x_2)/3)$ on $[0,1]^2$, $s = {r.s}$")
+        else:
+            ax.set_title(f"$f_s = (x - x_0)^{{s-1}}|x - x_0|$, $s = {r.s}$")
         cax = self._deep_err.axes
         floor = 1e-17
         self._deep_err.set_data(r.x, np.maximum(np.abs(r.deep_curve - r.f), floor))
-        self._shallow_err.set_data(r.x, np.maximum(np.abs(r.shallow_curve - r.f), floor))
+        if two_d:
+            self._shallow_err.set_data([], [])
+        else:
+            self._shallow_err.set_data(r.x, np.maximum(np.abs(r.shallow_curve - r.f), floor))
+        self._shallow_err.set_label("_shallow" if two_d else "shallow, same $C$")
+        kink = 3 * X0 - 1.0 if two_d else X0  # on the cut x2 = 1/2: x1 + 1 = 3 x0
+        self._kink.set_xdata([kink, kink])
+        cax.legend(loc="lower right", fontsize=7)
+        cax.set_xlabel("$x_1$ (on the cut $x_2 = 1/2$)" if two_d else "$x$")
         top = max(float(np.nanmax(np.abs(r.deep_curve - r.f))), 1e-12)
         cax.set_ylim(max(top * 1e-6, floor), 3 * top)
         n = int(r.n_patches[-1])
         cax.set_title(f"$|f_s - \\Phi|$: deep with $N = {n}$ (depth {r.deep_depth[-1]})")
-        cross = _crossover(r)
-        self.info.value = (
-            f"theorem: $\\|f - \\Phi\\|_\\infty \\lesssim C(\\Phi)^{{-s/d}}$, slope "
+        d = 2 if two_d else 1
+        text = (
+            f"theorem ($d = {d}$): $\\|f - \\Phi\\|_\\infty \\lesssim C(\\Phi)^{{-s/d}}$, slope "
             f"<b>{r.theorem_slope:g}</b> (up to $\\log$)<br>"
-            + (f"deep fitted slope <b>{r.deep_fit.slope:.2f}</b><br>" if r.deep_fit else "")
-            + (
-                f"shallow fitted slope <b>{r.shallow_fit.slope:.2f}</b> (at best $-2$)<br>"
-                if r.shallow_fit
-                else ""
-            )
-            + f"largest deep network: $N = {n}$, $C = {r.deep_complexity[-1]}$, "
-            f"depth {r.deep_depth[-1]}<br>" + cross
         )
+        if r.deep_fit:
+            text += f"deep fitted slope <b>{r.deep_fit.slope:.2f}</b><br>"
+        if sh_fit:
+            text += f"shallow fitted slope <b>{sh_fit.slope:.2f}</b> (at best $-2$)<br>"
+        text += (
+            f"largest deep network: $N = {n}$, {(n + 1) ** d} patches, "
+            f"$C = {r.deep_complexity[-1]}$, depth {r.deep_depth[-1]}<br>"
+        )
+        if two_d:
+            text += (
+                "no shallow comparison in $d = 2$: a one-hidden-layer ReLU network has no "
+                "localised pieces to interpolate with"
+            )
+        else:
+            text += _crossover(r)
+        self.info.value = text
 
 
 def _crossover(r: SmoothRates) -> str:

@@ -55,6 +55,7 @@ __all__ = [
     "target_derivative",
     "TaylorConstruction",
     "taylor_network",
+    "switched_product_clamp",
     "shallow_interpolant",
     "evaluate_shallow",
     "SmoothRates",
@@ -96,6 +97,35 @@ def target(x, s: int) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- deep
+def switched_product_clamp(bound: float) -> Network:
+    r"""The network :math:`(\phi, v) \mapsto \mathrm{clamp}(v, -B\phi, B\phi)` for
+    :math:`\phi \ge 0`.
+
+    With :math:`a = B\phi`: :math:`\max(v, -a) = \rho(v + a) - a` and
+    :math:`\min(w, a) = a - \rho(a - w)`, so the clamp is :math:`a - \rho(2a - \rho(v + a))`
+    (two hidden layers of width 2, :math:`a = \rho(a)` carried along). Applied to
+    :math:`v = \tilde\times(\phi, P)` with :math:`|P| \le B` it never increases the error
+    (the true product lies in :math:`[-B\phi, B\phi]`), and where :math:`\phi = 0` its output
+    is exactly 0 *whatever* :math:`v` is. The multiplier alone is exactly 0 there too, but only
+    if its two equal squares are rounded identically, which a matrix product over many points
+    (BLAS blocking) does not guarantee once the networks are stacked block-diagonally.
+
+    Examples
+    --------
+    >>> clamp = switched_product_clamp(2.0)
+    >>> clamp([[0.0, 1e-17], [0.5, 0.3], [0.5, 3.0], [0.25, -0.7]]).ravel()
+    array([ 0. ,  0.3,  1. , -0.5])
+    """
+    b = float(bound)
+    if not (np.isfinite(b) and b > 0):
+        raise ValueError(f"bound must be a finite number > 0; got {bound!r}")
+    return Network(
+        [[[b, 1.0], [b, 0.0]], [[-1.0, 2.0], [0.0, 1.0]], [[-1.0, 1.0]]],
+        [[0.0, 0.0], [0.0, 0.0], [0.0]],
+        "relu",
+    )
+
+
 def _patch_inputs(n: int, j: int) -> Network:
     r"""x -> (phi_j(x), clip(N x - j)) with phi_j the hat at j/N, exactly 0 off its support.
 
@@ -114,7 +144,7 @@ def _patch_inputs(n: int, j: int) -> Network:
 @dataclass(frozen=True)
 class TaylorConstruction:
     r"""Yarotsky's network :math:`\Phi = \sum_{j=0}^{N} \tilde\times(\phi_j, \tilde P_j)` for
-    :math:`f_s` on :math:`[0, 1]`.
+    :math:`f_s` on :math:`[0, 1]` (each product clamped to :math:`[-B\phi_j, B\phi_j]`).
 
     Attributes
     ----------
@@ -190,7 +220,9 @@ def taylor_network(s: int, n: int) -> TaylorConstruction:
     :math:`t = \mathrm{clip}(Nx - j, -1, 1)`; the Taylor polynomial
     :math:`P_j = \sum_{k<s} \frac{f^{(k)}(j/N)}{k!\,N^k} t^k` by
     :func:`~course.yarotsky.constructions.polynomial`; the product
-    :math:`\tilde\times(\phi_j, \tilde P_j)` with ranges :math:`(1, B)`.
+    :math:`\tilde\times(\phi_j, \tilde P_j)` with ranges :math:`(1, B)`, clamped to
+    :math:`[-B\phi_j, B\phi_j]` by :func:`switched_product_clamp`, so that a patch is exactly 0
+    off its support.
 
     Notes
     -----
@@ -231,13 +263,15 @@ def taylor_network(s: int, n: int) -> TaylorConstruction:
     m_final = _teeth(b_final, tol)
     times = multiply(m_final, bound=(1.0, b_final))
     phi = affine([[1.0, 0.0]])
+    # (phi, P) -> clamp(times(phi, P), -B phi, B phi): exactly 0 where phi = 0
+    switch = compose(switched_product_clamp(b_final), parallel(pad(phi, times.depth), times))
     patches, horner_bounds = [], []
     for j in range(n + 1):
         poly = polynomial(coef[j], m_horner, ranges=ranges)
         horner_bounds.append(poly.error_bound)
         p_of_t = compose(poly.network, affine([[0.0, 1.0]]))  # (phi, t) -> P(t)
         both = parallel(pad(phi, p_of_t.depth), p_of_t)  # (phi, t) -> (phi, P(t))
-        patches.append(compose(times, compose(both, _patch_inputs(n, j))))
+        patches.append(compose(switch, compose(both, _patch_inputs(n, j))))
     depths = {p.depth for p in patches}
     assert len(depths) == 1, depths  # one m per step for all patches: equal depths
     out_bias = sum(p.biases[-1] for p in patches)

@@ -30,6 +30,7 @@ from course.yarotsky.smooth import (
     evaluate_shallow,
     shallow_interpolant,
     smooth_rates,
+    switched_product_clamp,
     target,
     target_derivative,
     taylor_network,
@@ -109,6 +110,20 @@ def test_smooth_rates_streams_partial_results():
     items = list(smooth_rates(2, n_values=(1, 2, 4)))
     assert [len(i.partial.n_patches) for i in items] == [1, 2, 3]
     assert [i.fraction for i in items] == pytest.approx([1 / 3, 2 / 3, 1.0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.floats(0.01, 100),
+    st.lists(st.tuples(st.floats(0, 1), st.floats(-1e3, 1e3)), min_size=1, max_size=20),
+)
+def test_switched_product_clamp_is_numpys_clip(bound, pairs):
+    x = np.array(pairs, dtype=float)
+    out = switched_product_clamp(bound)(x)[:, 0]
+    want = np.clip(x[:, 1], -bound * x[:, 0], bound * x[:, 0])
+    # a few roundings of numbers of size |v| + 2 B phi
+    assert np.all(np.abs(out - want) <= 1e-12 * (1 + np.abs(x[:, 1]) + bound))
+    assert np.all(out[x[:, 0] == 0] == 0.0)  # exactly 0 where phi = 0, whatever v is
 
 
 # ----------------------------------------------------------------------------- shallow

@@ -117,6 +117,22 @@ def test_smooth_panel_sweeps_and_fits(panels):
     assert p.state.result is first
 
 
+def test_smooth_panel_in_two_dimensions(panels):
+    p = panels["smooth"]
+    p.controls["s"].value = 1
+    p.controls["d"].value = 2
+    assert p.wait(60) and p.state.ok
+    r = p.state.result
+    assert r.s == 1 and r.theorem_slope == -0.5
+    c, e = line(p.figures["rates"], 0)
+    np.testing.assert_array_equal(c, r.deep_complexity)
+    _, shallow = line(p.figures["rates"], 2)
+    assert shallow.size == 0  # no shallow comparison in d = 2
+    assert "d = 2" in p.info.value
+    p.controls["d"].value = 1
+    assert p.wait(60) and p.state.result.theorem_slope == -1.0
+
+
 def test_depth_panel_trains_on_the_button_and_remembers(panels):
     p = panels["depth"]
     p.controls["k_max"].value = 2
@@ -172,7 +188,7 @@ def _draw_all(panel):
                 {"poly": "mixed"},
             ],
         ),
-        ("smooth", [{"s": 1}, {"s": 5}]),
+        ("smooth", [{"s": 1}, {"s": 5}, {"s": 1, "d": 2}]),
         ("depth", [{"k_max": 1, "tol": 0.2}]),
     ],
 )
