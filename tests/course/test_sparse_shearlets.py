@@ -173,3 +173,21 @@ def test_bad_image_shape():
     system = shearlet_system((64, 64), scales=3)
     with pytest.raises(ValueError, match="shape"):
         system.decompose(np.zeros((64, 63)))
+
+
+@pytest.mark.parametrize("shape", [(63, 65), (45, 51)])
+def test_decimated_samples_match_undecimated_coefficients(shape):
+    # Reference: at the lattice point p = 0, Re z_0 of atom i is a sample of the undecimated
+    # coefficient map, Re z_0 = sqrt(n0 n1 / (2 m1 m2)) * C_i(0) (odd sizes: no self-mirror
+    # frequencies besides 0, which only the low-pass sees). Rolling the image by -s samples C_i(s).
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal(shape)
+    dec = shearlet_system(shape, scales=3, kind="decimated")
+    full = shearlet_system(shape, scales=3).decompose(x)
+    for s in [(0, 0), (5, 17), (30, 2)]:
+        c = dec.decompose(np.roll(x, (-s[0], -s[1]), axis=(0, 1)))
+        for i, (fold, lo) in enumerate(zip(dec.folds, dec.offsets[:-1], strict=True)):
+            if dec.atoms[i].cone == "low":
+                continue
+            scale = np.sqrt(x.size / (2 * fold.m1 * fold.m2))
+            assert c[int(lo)] == pytest.approx(scale * full[i][s], rel=1e-9, abs=1e-12)
