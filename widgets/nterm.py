@@ -311,7 +311,8 @@ class RateResult:
 
     comparison: object
     theory: dict
-    relu: ReluSweep | None = None
+    seed: int
+    relu: ReluSweep | None = None  # networks trained on the cartoon with this seed
 
 
 #: Ends of the fit range offered (exact values: a log slider would snap 50 to 50.15).
@@ -333,23 +334,24 @@ class RateState(LiveState):
         comp = compare(f, tuple(SYSTEM_NAMES), fit_range=(fit_min, fit_max), scales=_SCALES)
         anchor = comp.curve("wavelet").error[0]
         theory = theory_rates(comp.curves[0].n_terms, anchor=anchor)
-        keep = self.result.relu if isinstance(self.result, RateResult) else None
-        return RateResult(comp, theory, keep)
+        old = self.result
+        keep = old.relu if isinstance(old, RateResult) and old.seed == seed else None
+        return RateResult(comp, theory, seed, keep)
 
     def train(self, *, steps: int = 1000, sizes=None):
         """Start the ReLU sweep on the runner (the Train button); stop cancels it."""
         self.run(self._train_job, steps, sizes)
 
     def _train_job(self, steps, sizes):
-        base = self.result if isinstance(self.result, RateResult) else None
-        if base is None:
+        base = self.result
+        if not isinstance(base, RateResult) or base.seed != self.seed:
             base = self.compute(**self.params())
-        f = _cartoon(self.seed).image  # the same 256 x 256 image as the N-term curves
+        f = _cartoon(base.seed).image  # the same 256 x 256 image as the N-term curves
         kwargs = {} if sizes is None else {"sizes": sizes}
         sweep = None
         for fraction, sweep in relu_sweep(f, steps=steps, batch=2048, every=100, **kwargs):
-            yield Progress(fraction, RateResult(base.comparison, base.theory, sweep))
-        return RateResult(base.comparison, base.theory, sweep)
+            yield Progress(fraction, RateResult(base.comparison, base.theory, base.seed, sweep))
+        return RateResult(base.comparison, base.theory, base.seed, sweep)
 
 
 class RatePanel(LivePanel):

@@ -125,13 +125,20 @@ def test_rate_panel_and_relu_job():
     assert len(sweep.fits) == 2 and sweep.current is None
     assert np.all(sweep.n_weights == [17, 33])
     np.testing.assert_array_equal(p._relu.get_xdata(), sweep.n_weights)
+    # the networks belong to seed 2: another fit range keeps them, another seed drops them
+    p.controls["fit_max"].value = 1600
+    assert p.wait(60) and p.state.result.relu is sweep
+    p.controls["seed"].value = 3
+    assert p.wait(60) and p.state.result.relu is None
+    assert len(p._relu.get_xdata()) == 0
 
 
 def test_relu_job_can_be_stopped():
     p = RatePanel()
     p.wait(60)
-    p.state.train(steps=5000, sizes=((16, 16),))
-    p.state.cancel()
+    p.train_button.click()  # the default sweep: minutes; the stop button ends it
+    assert p.state.runner.busy
+    p.stop_button.click()
     assert p.wait(60)
     r = p.state.result
     assert r.relu is None or len(r.relu.fits) == 0
