@@ -266,13 +266,7 @@ class RatesState(LiveState):
     frequency = param(ShallowState.param_specs()["frequency"])
     activation = param(ShallowState.param_specs()["activation"])
     degree = param(ShallowState.param_specs()["degree"])
-    method = param(
-        Choice(
-            default="construction",
-            options={k: METHOD_CHOICE[k] for k in ("construction", "least_squares")},
-            label="weights by",
-        )
-    )
+    method = param(ShallowState.param_specs()["method"])
     fit_min = param(IntRange(default=16, min=3, max=1000, label="fit from $N\\geq$"))
     eps = param(FloatRange(default=1e-2, min=1e-4, max=1e-1, log=True, label="$\\varepsilon$"))
 
@@ -284,11 +278,10 @@ class RatesState(LiveState):
             f, activation=activation, method=method, degree=degree, fit_min=fit_min
         )
         study = None
-        for item in job:
+        for item in job:  # an SGD sweep reports progress before its first point
             study = item.partial
-            yield Progress(
-                0.8 * item.fraction, RatesResult(study, None, None, None, eps), item.message
-            )
+            partial = None if study is None else RatesResult(study, None, None, None, eps)
+            yield Progress(0.8 * item.fraction, partial, item.message)
         freqs = widths = pred = None
         for item in iter_width_vs_frequency(self.frequencies, eps):
             freqs, widths, pred = item.partial

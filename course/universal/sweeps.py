@@ -38,7 +38,7 @@ import numpy as np
 from ..progress import Progress
 from ..rates import RateFit, fit_rate
 from .constructions import STEEPNESS, construct, polynomial_construction
-from .fitting import POOL_SIZE, fit_least_squares
+from .fitting import POOL_SIZE, fit_least_squares, train_sgd
 from .targets import Target, make_target
 
 __all__ = [
@@ -180,20 +180,36 @@ def iter_error_vs_width(
     degree: int = 3,
     seed: int = 0,
     fit_min: int = 16,
+    sgd_steps: int = 1500,
 ):
-    """:func:`error_vs_width` as a generator of Progress with the partial :class:`RateStudy`."""
-    try:
-        run = METHODS[method]
-    except (KeyError, TypeError):
-        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}") from None
-    # least squares: up to 1023 (a pool of 1024; the full pool costs a QR of 6145 x 2049)
-    n_max = POOL_SIZE // 2 - 1 if method == "least_squares" else 2047
-    widths = default_widths(n_max) if widths is None else np.asarray(widths, dtype=int)
+    """:func:`error_vs_width` as a generator of Progress with the partial :class:`RateStudy`.
+
+    ``method`` is a key of :data:`METHODS` or ``'sgd'`` (:func:`train_sgd` with ``sgd_steps``
+    steps per width, on the widths 3, 5, 9, ..., 513 unless given: each width is a training run).
+    """
+    if method != "sgd" and method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join([*METHODS, 'sgd'])}; got {method!r}")
+    if widths is None:
+        # least squares: up to 1023 (a pool of 1024; the full pool costs a QR of 6145 x 2049)
+        n_max = {"least_squares": POOL_SIZE // 2 - 1, "sgd": 513}.get(method, 2047)
+        widths = default_widths(n_max, count=8 if method == "sgd" else 16)
+    widths = np.asarray(widths, dtype=int)
     predicted = predicted_rate(target, activation=activation, degree=degree)
     errors = []
     study = None
+    options = dict(activation=activation, degree=degree, seed=seed)
     for i, n in enumerate(widths):
-        approx = run(target, activation=activation, width=int(n), degree=degree, seed=seed)
+        if method == "sgd":
+            job = train_sgd(target, width=int(n), steps=sgd_steps, **options)
+            while True:
+                try:
+                    item = next(job)
+                except StopIteration as stop:
+                    approx = stop.value
+                    break
+                yield Progress((i + item.fraction) / len(widths), study, f"N = {n}: {item.message}")
+        else:
+            approx = METHODS[method](target, width=int(n), **options)
         errors.append(approx.sup_error)
         study = _study(target, widths[: i + 1], errors, fit_min, predicted, method, activation)
         yield Progress((i + 1) / len(widths), study, f"N = {n}")

@@ -25,6 +25,7 @@ from course.universal import (
     expression_target,
     fit_2d,
     fit_least_squares,
+    iter_error_vs_width,
     iter_width_vs_frequency,
     least_squares_residuals,
     make_target,
@@ -333,6 +334,25 @@ def test_measured_slopes_match_the_predicted_rates(name, activation, slope):
     assert s.fit.n_min >= fit_min and s.fit.n_max == s.widths.max()
     # the predicted line is an upper bound for every width measured
     assert np.all(s.errors <= s.predicted(s.widths) * (1 + 1e-9))
+
+
+def test_sgd_sweep_is_a_generator_over_training_runs():
+    job = iter_error_vs_width(
+        make_target("sine"), method="sgd", widths=[3, 9], sgd_steps=100, fit_min=3
+    )
+    items = []
+    while True:
+        try:
+            items.append(next(job))
+        except StopIteration as stop:
+            study = stop.value
+            break
+    assert all(isinstance(i, Progress) for i in items)
+    assert [i.fraction for i in items] == sorted(i.fraction for i in items)
+    assert items[0].partial is None  # no point yet while the first run trains
+    assert study.method == "sgd" and list(study.widths) == [3, 9] and study.fit is not None
+    with pytest.raises(ValueError, match="method must be one of"):
+        next(iter_error_vs_width(make_target("sine"), method="newton"))
 
 
 def test_steep_step_has_a_plateau_before_its_rate():

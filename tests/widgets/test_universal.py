@@ -3,6 +3,8 @@ hostile values are refused with a message naming the parameter, and the state ke
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -276,6 +278,25 @@ def test_rates_panel_least_squares(rates):
     reset(rates, method="construction")
 
 
+def test_rates_panel_sgd_sweep_streams_and_stops(rates):
+    reset(rates, target="sine", activation="tanh", method="construction")
+    started = threading.Event()
+
+    def on_progress(change):
+        if 0.0 < change["new"] < 1.0:
+            started.set()
+
+    rates.state.observe(on_progress, names="progress")
+    try:
+        rates.controls["method"].value = "sgd"
+        assert started.wait(60)  # training streams its progress
+        rates.state.cancel()
+        assert rates.wait(30) and rates.state.ok
+    finally:
+        rates.state.unobserve(on_progress, names="progress")
+    reset(rates, method="construction", activation="relu")
+
+
 def test_width_needed_against_frequency(rates):
     r = reset(rates, eps=1e-3)
     needed, pred = lines(rates.figures["width_needed"])
@@ -293,7 +314,7 @@ def test_width_needed_against_frequency(rates):
         ("fit_min", 1e9),
         ("eps", 0.0),
         ("eps", float("nan")),
-        ("method", "sgd"),
+        ("method", "magic"),
         ("target", ["sine"]),
         ("expression", "__import__('os')"),
     ],
