@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import threading
 from dataclasses import dataclass, field
 
 import ipywidgets as W
@@ -109,12 +108,6 @@ def sawtooth_result(s: int) -> SawtoothResult:
     )
 
 
-def _warm_sawtooth() -> None:
-    with _one_blas_thread():
-        for s in range(1, S_MAX + 1):
-            sawtooth_result(s)
-
-
 class SawtoothState(LiveState):
     r"""The sawtooth :math:`g_s = g \circ \cdots \circ g` (Telgarsky 2016, Yarotsky 2017)."""
 
@@ -139,13 +132,6 @@ class SawtoothPanel(LivePanel):
         self._graph = GraphArtist(gax)
         self.info = W.HTMLMath(layout=W.Layout(width="330px"))
         self.figures = {"sawtooth": fig, "network": graph}
-        # Counting the pieces of g_12 exactly takes ~0.4 s (4096 pieces, layer by layer); the
-        # twelve possible networks are prepared once in the background so that the slider
-        # answers from the cache.
-        self._warm = threading.Thread(
-            target=_warm_sawtooth, name="mathdl-sawtooth-warm", daemon=True
-        )
-        self._warm.start()
         self.assemble(
             W.HBox([fig.canvas, graph.canvas]), left=W.VBox([self.control_box(), self.info])
         )
