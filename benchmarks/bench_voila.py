@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from benchmarks.harness import summary, write_results
-from widgets.serve import voila_command
+from widgets.serve import kernel_environment, voila_command
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -29,7 +29,8 @@ def _port():
 def time_to_interactive(browser, notebook: Path, preheat: int = 0) -> float:
     port = _port()
     proc = subprocess.Popen(voila_command(notebook, port=port, preheat=preheat),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(ROOT))
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(ROOT),
+                            env=kernel_environment())
     try:
         while True:
             try:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from widgets.serve import voila_command
+from widgets.serve import kernel_environment, voila_command
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "browser"
@@ -36,7 +36,7 @@ class VoilaServer:
         self.log = open(ARTIFACTS / f"voila-{notebook.stem}.log", "w")
         self.proc = subprocess.Popen(
             voila_command(notebook, port=self.port), stdout=self.log, stderr=subprocess.STDOUT,
-            cwd=str(ROOT),
+            cwd=str(ROOT), env=kernel_environment(),
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

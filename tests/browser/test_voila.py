@@ -22,7 +22,7 @@ IGNORED_CONSOLE = ("fontawesome", "font-awesome", "ERR_NAME_NOT_RESOLVED", "Unsa
                    "No satisfying version", "favicon")
 ERROR_TEXT = re.compile(r"Traceback \(most recent call last\)|\b[A-Z]\w*(Error|Exception):|\u26a0")
 # code cells' editors or input areas: Voila must strip every source cell from the page
-SOURCE_SELECTOR = ".jp-InputArea, .jp-CodeMirrorEditor, .cm-editor, .CodeMirror"
+SOURCE_SELECTOR = ".jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor, .cm-editor, .CodeMirror, pre.jp-InputPrompt"
 
 CANVAS_PIXELS = """() => Array.from(document.querySelectorAll('canvas')).map(c => {
     try { return c.toDataURL().length + ':' + c.toDataURL().slice(-64); } catch (e) { return ''; }
