@@ -68,7 +68,7 @@ POOL_SIZE = 2048
 RANK_TOL = 1e-10
 
 
-def random_features(activation: str, n: int, *, domain=(-1.0, 1.0), seed: int = 0, degree=3):
+def random_features(activation: str, n: int, *, domain=(-1.0, 1.0), seed: int = 0):
     r"""The first ``n`` inner weights :math:`(w_k, b_k)` of a seeded pool; prefixes are nested.
 
     Every neuron gets a centre :math:`t_k` uniform in the domain (where its kink, step or steepest
@@ -160,7 +160,7 @@ def fit_points(target: Target, activation: str, pool: int, *, seed: int = 0) -> 
 def _nested_fit(target: Target, activation: str, degree: int, seed: int, pool: int):
     x = fit_points(target, activation, pool, seed=seed)
     f = target(x)
-    w, s = random_features(activation, pool, domain=target.domain, seed=seed, degree=degree)
+    w, s = random_features(activation, pool, domain=target.domain, seed=seed)
     rho = activation_function(activation, degree=degree)
     feats = rho(np.outer(x, w) - s)
     col_max = np.concatenate([[1.0], np.max(np.abs(feats), axis=0)])
@@ -205,7 +205,7 @@ def fit_least_squares(
     pool = _pool_size(n)
     fit, scale = _nested_fit(target, activation, int(degree), int(seed), pool)
     coef = fit.coefficients(n)
-    w, s = random_features(activation, n, domain=target.domain, seed=seed, degree=degree)
+    w, s = random_features(activation, n, domain=target.domain, seed=seed)
     outer = np.zeros(n)
     cols = fit.keep[: len(coef) - 1]
     outer[cols] = coef[1:]
@@ -243,18 +243,15 @@ def train_sgd(
     ``lr / 20``. Returns the final :class:`Approximation`.
     """
     n = check_width(width)
+    if n > POOL_SIZE:
+        raise ValueError(f"width must be at most {POOL_SIZE}; got {n}")
     if not (isinstance(steps, int) and steps >= 1):
         raise ValueError(f"steps must be a positive integer; got {steps!r}")
     import torch  # slow import (about 1.5 s): only when training is asked for
 
-    x_np = fit_points(target, activation, _pool_size(min(n, POOL_SIZE)), seed=seed)
+    x_np = fit_points(target, activation, _pool_size(n), seed=seed)
     y_np = target(x_np)
-    w0, s0 = random_features(activation, min(n, POOL_SIZE), domain=target.domain, seed=seed)
-    if n > POOL_SIZE:  # wider than the pool: more draws from the same distribution
-        extra_w, extra_s = random_features(
-            activation, n - POOL_SIZE, domain=target.domain, seed=seed + 1
-        )
-        w0, s0 = np.concatenate([w0, extra_w]), np.concatenate([s0, extra_s])
+    w0, s0 = random_features(activation, n, domain=target.domain, seed=seed)
     gen = torch.Generator().manual_seed(int(seed))
     dt = torch.float64
     x = torch.as_tensor(x_np, dtype=dt)
