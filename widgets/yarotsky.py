@@ -104,14 +104,14 @@ def sawtooth_result(s: int) -> SawtoothResult:
         pieces=len(bps) - 1,
         depth=net.depth,
         complexity=complexity(net),
-        shallow_width=shallow_width_needed(s) if s <= 16 else -1,
+        shallow_width=shallow_width_needed(s),
     )
 
 
 class SawtoothState(LiveState):
     r"""The sawtooth :math:`g_s = g \circ \cdots \circ g` (Telgarsky 2016, Yarotsky 2017)."""
 
-    s = param(IntRange(default=3, min=1, max=S_MAX, label="teeth composed $s$"))
+    s = param(IntRange(default=3, min=1, max=S_MAX, label="compositions $s$"))
 
     def compute(self, s):
         with _one_blas_thread():
@@ -170,7 +170,7 @@ def _square_rates() -> SquareRates:
 class SquareState(LiveState):
     r"""Yarotsky's square :math:`f_m(x) = x - \sum_{s \le m} g_s(x) / 4^s`."""
 
-    m = param(IntRange(default=3, min=0, max=M_MAX, label="teeth $m$"))
+    m = param(IntRange(default=3, min=0, max=M_MAX, label="$m$ in $f_m$"))
 
     def compute(self, m):
         with _one_blas_thread():
@@ -303,7 +303,7 @@ class ProductState(LiveState):
     r"""Multiplication by polarisation, :math:`xy = 2((\frac{x+y}{2})^2 - (\frac x2)^2 -
     (\frac y2)^2)`, and polynomials by Horner's rule with multipliers."""
 
-    m = param(IntRange(default=3, min=0, max=8, label="teeth $m$"))
+    m = param(IntRange(default=3, min=0, max=8, label="$m$ in $f_m$"))
     poly = param(
         Choice(
             default="cheb4", options={k: v[0] for k, v in POLYNOMIALS.items()}, label="polynomial"

@@ -2,8 +2,9 @@
 
 Modules: :mod:`.calculus` (composition, parallelisation and sums of networks),
 :mod:`.constructions` (tooth, sawtooth, square, multiplication, polynomials),
-:mod:`.smooth` (rates for :math:`C^s` functions, deep construction against shallow networks),
-:mod:`.depth` (how wide a shallow network must be to match a sawtooth).
+:mod:`.squares` (:math:`x^2`: deep against shallow), :mod:`.smooth` and :mod:`.smooth2d` (rates
+for :math:`C^s` functions in :math:`d = 1, 2`), :mod:`.depth` (how wide a shallow network must be
+to match a sawtooth).
 """
 
 from .calculus import affine, compose, identity, linear_combination, network_sum, pad, parallel
@@ -20,6 +21,10 @@ from .constructions import (
     square_error,
     tooth,
 )
+from .depth import depth_separation, shallow_sawtooth, shallow_width_needed, train_shallow
+from .smooth import shallow_interpolant, smooth_rates, taylor_network
+from .smooth2d import smooth_rates_2d, taylor_network_2d
+from .squares import square_curve, square_rates
 
 __all__ = [
     "affine",
@@ -40,4 +45,15 @@ __all__ = [
     "square_complexity",
     "square_error",
     "tooth",
+    "depth_separation",
+    "shallow_sawtooth",
+    "shallow_width_needed",
+    "train_shallow",
+    "shallow_interpolant",
+    "smooth_rates",
+    "taylor_network",
+    "smooth_rates_2d",
+    "taylor_network_2d",
+    "square_curve",
+    "square_rates",
 ]

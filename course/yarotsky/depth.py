@@ -10,7 +10,7 @@ linear regions of a deep network can grow exponentially with the depth (Montufar
 and Bengio 2014).
 
 :func:`depth_separation` trains shallow networks of growing width on :math:`g_k` and records the
-smallest width whose RMS error drops below a tolerance, next to the bound :math:`2^k - 1`.
+smallest width whose RMS error drops below a tolerance, next to the exact width :math:`2^k`.
 
 References
 ----------
