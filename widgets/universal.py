@@ -105,6 +105,7 @@ class ShallowResult:
     neurons: np.ndarray  # indices of the neurons drawn
     contributions: np.ndarray | None  # shape (len(neurons), len(grid)), or None
     note: str
+    predicted: str  # the rate the construction for this activation guarantees, in words
 
 
 class ShallowState(LiveState):
@@ -167,7 +168,11 @@ def _shallow_result(approx: Approximation, show: bool) -> ShallowResult:
     note = ""
     if show and np.count_nonzero(approx.net.outer) > MAX_CONTRIBUTIONS:
         note = f"{MAX_CONTRIBUTIONS} of {np.count_nonzero(approx.net.outer)} neurons drawn"
-    return ShallowResult(approx, grid, active, contrib, note)
+    net = approx.net
+    rate = predicted_rate(approx.target, activation=net.activation, degree=net.degree).label()
+    if approx.method != "construction":
+        rate = "construction (a), " + rate
+    return ShallowResult(approx, grid, active, contrib, note, rate)
 
 
 class ShallowPanel(LivePanel):
@@ -235,12 +240,11 @@ class ShallowPanel(LivePanel):
             fontsize=10,
         )
         ax_err.set_title(f"sup error {ap.sup_error:.3g} at x = {ap.argmax:.3g}", fontsize=10)
-        rate = predicted_rate(ap.target, activation=ap.net.activation, degree=ap.net.degree)
         self.info.value = (
             f"$\\|f-\\Phi\\|_\\infty = {ap.sup_error:.3g}$<br>"
             f"RMS error {ap.rms_error:.3g}<br>"
             f"$N = {ap.width}$, $C(\\Phi) = {ap.complexity}$ nonzero weights<br>"
-            f"<small>{rate.label()}</small>" + (f"<br><small>{r.note}</small>" if r.note else "")
+            f"<small>{r.predicted}</small>" + (f"<br><small>{r.note}</small>" if r.note else "")
         )
 
 

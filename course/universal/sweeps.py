@@ -30,6 +30,7 @@ frequency :math:`\omega` the ReLU bound gives :math:`N(\varepsilon) \approx
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -80,6 +81,7 @@ class PredictedRate:
         return f"predicted: {self.constant:.3g}\u00b7N^{self.exponent:g} ({self.reason})"
 
 
+@functools.lru_cache(maxsize=64)
 def predicted_rate(target: Target, *, activation: str = "relu", degree: int = 3) -> PredictedRate:
     """The rate and constant the explicit construction for ``activation`` guarantees on ``target``.
 
