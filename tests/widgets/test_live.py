@@ -285,3 +285,9 @@ def test_an_equal_result_is_drawn_again():
     p.state.request()  # the same parameters: an equal result
     assert p.wait(10)
     assert p.rendered == [4, 4]
+
+
+def test_new_figure_shares_axes_and_passes_axes_options():
+    fig, (a, b) = new_figure(300, 200, nrows=2, sharex=True, xscale="log")
+    assert a.get_shared_x_axes().joined(a, b)
+    assert a.get_xscale() == b.get_xscale() == "log"
