@@ -329,9 +329,17 @@ class Approximation:
 
 
 def measure(net: ShallowNet, target: Target, *, method: str = "", n_grid: int = 2001):
-    """Evaluate ``net`` and ``target`` on :func:`error_grid` and return an :class:`Approximation`."""
+    """Evaluate ``net`` and ``target`` on :func:`error_grid` and return an :class:`Approximation`.
+
+    A Heaviside network jumps at its breakpoints t, where it takes the left value (H(0) = 0);
+    the next float after t is added too, so that the right-hand limit, where the sup over a
+    jump is approached, is on the grid.
+    """
     a, b = target.domain
-    pts = np.concatenate([net.breakpoints(a, b), np.asarray(target.singular_points, dtype=float)])
+    bps = net.breakpoints(a, b)
+    if net.activation == "heaviside":
+        bps = np.concatenate([bps, np.nextafter(bps, np.inf)])
+    pts = np.concatenate([bps, np.asarray(target.singular_points, dtype=float)])
     x = error_grid(a, b, n=n_grid, points=pts)
     f = target(x)
     with np.errstate(over="ignore", invalid="ignore"):
