@@ -3,6 +3,9 @@ hostile values are refused with a message naming the parameter, and the state ke
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -369,3 +372,19 @@ def test_two_d_refuses_hostile_values(two_d, name, value):
     assert two_d.state.ok is False and name in two_d.state.status
     assert getattr(two_d.state, name) == before
     reset(two_d, width=two_d.state.width % 50 + 1)
+
+
+def test_building_the_panels_does_not_import_torch():
+    # torch costs ~1.5 s to import: only an SGD run may pull it in
+    code = (
+        "import sys; from widgets.universal import ShallowPanel, RatesPanel; "
+        "p = ShallowPanel(); p.wait(60); print('torch' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
+    assert out.stdout.strip().splitlines()[-1] == "False"
