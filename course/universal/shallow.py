@@ -167,10 +167,6 @@ class ShallowNet:
         return int(self.inner.shape[1])
 
     @property
-    def piecewise_linear(self) -> bool:
-        return self.activation == "relu"
-
-    @property
     def complexity(self) -> int:
         r""":math:`C(\Phi)`, the number of nonzero weights and biases (lecture 01)."""
         # C(Phi) depends on the affine maps only, so any registry activation may hold them
