@@ -49,7 +49,7 @@ def _settle(page, timeout=90.0):
 def test_lecture_in_voila(path: Path, browser, voila):
     server = voila(path)
     # a tall viewport: Voila scrolls inside its own container, so full_page alone cuts the page
-    page = browser.new_page(viewport={"width": 1400, "height": 5000})
+    page = browser.new_page(viewport={"width": 1400, "height": 12000})
     console = []
     page.on("console", lambda m: console.append((m.type, m.text)))
     page.on("pageerror", lambda e: console.append(("pageerror", str(e))))
