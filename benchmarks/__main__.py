@@ -1,26 +1,33 @@
-"""Run every benchmark: ``python -m benchmarks [name ...]`` (names like ``l01``, ``voila``)."""
+"""Run every benchmark: ``python -m benchmarks [name ...]`` (names like ``l01``, ``voila``).
+
+Each benchmark runs in its own process (as ``python -m benchmarks.bench_<name>``), so that one
+lecture's imports, caches and thread settings do not change another's numbers; each writes its
+JSON to ``benchmarks/results/``.
+"""
 
 from __future__ import annotations
 
-import importlib
-import json
+import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
 
-def main(argv=None):
+def main(argv=None) -> int:
     names = argv if argv else sorted(p.stem[len("bench_"):] for p in HERE.glob("bench_*.py"))
+    failed = []
     for name in names:
-        module = importlib.import_module(f"benchmarks.bench_{name}")
         print(f"== {name}", flush=True)
-        path = module.main()
-        if path:
-            data = json.loads(Path(path).read_text())
-            print(json.dumps(data["results"], indent=1)[:4000])
-            print(f"-> {path}")
+        done = subprocess.run([sys.executable, "-m", f"benchmarks.bench_{name}"],
+                              cwd=HERE.parent)
+        if done.returncode:
+            failed.append(name)
+    print("results in", HERE / "results")
+    if failed:
+        print("failed:", ", ".join(failed))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(main(sys.argv[1:]))

@@ -18,9 +18,11 @@ Without a browser (tests, homework scripts) nothing is rendered: tests read the 
 from __future__ import annotations
 
 import threading
+import time
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 __all__ = ["DRAW_LOCK", "new_figure", "redraw", "canvas_of"]
 
@@ -42,12 +44,53 @@ matplotlib.rcParams.update(
 )
 
 
-def _locked(draw):
-    def locked_draw(*args, **kwargs):
-        with DRAW_LOCK:
-            return draw(*args, **kwargs)
+#: While a control is dragged, the (costly) constrained layout runs at most once per interval; the
+#: frames between reuse the last layout, and one more frame with a fresh layout follows a burst.
+LAYOUT_INTERVAL_S = 1.0
 
-    return locked_draw
+
+class _ThrottledLayout(ConstrainedLayoutEngine):
+    """Constrained layout that a canvas can skip for one draw (it keeps the last positions)."""
+
+    def execute(self, fig):
+        if getattr(fig, "_mathdl_skip_layout", False):
+            return None
+        return super().execute(fig)
+
+
+class _Drawer:
+    """The canvas's draw, under :data:`DRAW_LOCK`, with the layout throttled.
+
+    Measured on the neuron explorer: a draw costs 61 ms with the layout and 35 ms without; a
+    slider drag redraws many times a second, and the layout barely changes between frames.
+    """
+
+    def __init__(self, fig, draw):
+        self.fig, self.draw = fig, draw
+        self.last_layout = 0.0
+        self.timer: threading.Timer | None = None
+
+    def __call__(self, *args, **kwargs):
+        with DRAW_LOCK:
+            now = time.monotonic()
+            skip = now - self.last_layout < LAYOUT_INTERVAL_S
+            if not skip:
+                self.last_layout = now
+            self.fig._mathdl_skip_layout = skip
+            try:
+                out = self.draw(*args, **kwargs)
+            finally:
+                self.fig._mathdl_skip_layout = False
+        if skip:
+            self._follow_up()
+        return out
+
+    def _follow_up(self):
+        if self.timer is not None:
+            self.timer.cancel()
+        self.timer = threading.Timer(LAYOUT_INTERVAL_S, self.fig.canvas.draw_idle)
+        self.timer.daemon = True
+        self.timer.start()
 
 
 def new_figure(width: int = 420, height: int = 360, *, nrows: int = 1, ncols: int = 1,
@@ -60,7 +103,7 @@ def new_figure(width: int = 420, height: int = 360, *, nrows: int = 1, ncols: in
     """
     from ipympl.backend_nbagg import Canvas, FigureManager
 
-    fig = Figure(figsize=(width / _DPI, height / _DPI), dpi=_DPI, layout="constrained")
+    fig = Figure(figsize=(width / _DPI, height / _DPI), dpi=_DPI, layout=_ThrottledLayout())
     canvas = Canvas(fig)
     FigureManager(canvas, next(_counter))
     canvas.header_visible = False
@@ -68,7 +111,7 @@ def new_figure(width: int = 420, height: int = 360, *, nrows: int = 1, ncols: in
     canvas.resizable = False
     canvas.toolbar_visible = "fade-in-fade-out" if toolbar else False
     canvas.capture_scroll = False
-    canvas.draw = _locked(canvas.draw)
+    canvas.draw = _Drawer(fig, canvas.draw)
     axes = fig.subplots(nrows, ncols, sharex=sharex, sharey=sharey, squeeze=True,
                         subplot_kw=subplot_kw or None)
     return fig, axes
