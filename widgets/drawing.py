@@ -82,8 +82,11 @@ class GraphArtist:
         g = network_graph(net, max_nodes=self.max_nodes)
         self.graph = g
         self.edges.set_segments(g.segments)
-        self.edges.set_color(np.where(g.signs[:, None] > 0, [[0.12, 0.47, 0.71, 1.0]],
-                                      [[0.84, 0.15, 0.16, 1.0]]) if len(g.signs) else "k")
+        self.edges.set_color(
+            np.where(g.signs[:, None] > 0, [[0.12, 0.47, 0.71, 1.0]], [[0.84, 0.15, 0.16, 1.0]])
+            if len(g.signs)
+            else "k"
+        )
         self.nodes.set_data(g.node_x, g.node_y)
         for t in self.notes:
             t.remove()
@@ -96,9 +99,7 @@ class GraphArtist:
         self.ax.set_xlim(-0.3, n - 0.7)
         self.ax.set_ylim(-1.2, 1.25)
         self.ax.set_xticks(range(n))
-        self.ax.set_xticklabels(
-            ["in"] + [str(l) for l in range(1, n - 1)] + ["out"], fontsize=8
-        )
+        self.ax.set_xticklabels(["in"] + [str(l) for l in range(1, n - 1)] + ["out"], fontsize=8)
         self.ax.set_xlabel("layer")
         title = f"graph: {g.n_edges} nonzero weights (blue > 0, red < 0)"
         if g.n_edges_drawn < g.n_edges:

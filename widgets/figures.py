@@ -93,8 +93,17 @@ class _Drawer:
         self.timer.start()
 
 
-def new_figure(width: int = 420, height: int = 360, *, nrows: int = 1, ncols: int = 1,
-               toolbar: bool = False, sharex=False, sharey=False, **subplot_kw):
+def new_figure(
+    width: int = 420,
+    height: int = 360,
+    *,
+    nrows: int = 1,
+    ncols: int = 1,
+    toolbar: bool = False,
+    sharex=False,
+    sharey=False,
+    **subplot_kw,
+):
     """A matplotlib figure on an ipympl canvas of ``width`` x ``height`` pixels.
 
     Returns ``(fig, axes)``; ``axes`` is a single Axes when ``nrows == ncols == 1``, else an
@@ -112,8 +121,9 @@ def new_figure(width: int = 420, height: int = 360, *, nrows: int = 1, ncols: in
     canvas.toolbar_visible = "fade-in-fade-out" if toolbar else False
     canvas.capture_scroll = False
     canvas.draw = _Drawer(fig, canvas.draw)
-    axes = fig.subplots(nrows, ncols, sharex=sharex, sharey=sharey, squeeze=True,
-                        subplot_kw=subplot_kw or None)
+    axes = fig.subplots(
+        nrows, ncols, sharex=sharex, sharey=sharey, squeeze=True, subplot_kw=subplot_kw or None
+    )
     return fig, axes
 
 

@@ -98,21 +98,36 @@ class NeuronPanel(LivePanel):
     def __init__(self, **values):
         super().__init__(NeuronState(compute_now=False, **values), title="Neuron explorer")
         plane, ax = new_figure(430, 380)
-        self._im = ax.imshow(np.zeros((2, 2)), origin="lower", extent=(-_BOX, _BOX, -_BOX, _BOX),
-                             cmap="viridis", aspect="equal", interpolation="nearest")
+        self._im = ax.imshow(
+            np.zeros((2, 2)),
+            origin="lower",
+            extent=(-_BOX, _BOX, -_BOX, _BOX),
+            cmap="viridis",
+            aspect="equal",
+            interpolation="nearest",
+        )
         plane.colorbar(self._im, ax=ax, shrink=0.85)
         (self._line,) = ax.plot([], [], "w--", lw=2, label=r"$\langle x,w\rangle=b$")
-        self._arrow = ax.annotate("", xy=(1, 0), xytext=(0, 0),
-                                  arrowprops=dict(arrowstyle="-|>", color="red", lw=2.5))
-        ax.set(xlim=(-_BOX, _BOX), ylim=(-_BOX, _BOX), xlabel=r"$x_1$", ylabel=r"$x_2$",
-               title=r"$\rho(\langle x,w\rangle-b)$ on $[-2,2]^2$ (arrow: $w$)")
+        self._arrow = ax.annotate(
+            "", xy=(1, 0), xytext=(0, 0), arrowprops=dict(arrowstyle="-|>", color="red", lw=2.5)
+        )
+        ax.set(
+            xlim=(-_BOX, _BOX),
+            ylim=(-_BOX, _BOX),
+            xlabel=r"$x_1$",
+            ylabel=r"$x_2$",
+            title=r"$\rho(\langle x,w\rangle-b)$ on $[-2,2]^2$ (arrow: $w$)",
+        )
         ax.grid(False)
         ax.legend(loc="lower left", fontsize=8, framealpha=0.7)
         section, ax2 = new_figure(400, 380)
         (self._profile,) = ax2.plot([], [], lw=2.5, color="C0")
         self._threshold = ax2.axvline(0.0, color="gray", ls=":", label=r"$t=b/|w|$")
-        ax2.set(xlabel=r"$t$   (the point $x = t\,w/|w|$)", ylabel=r"$\rho(t\,|w|-b)$",
-                xlim=(-_BOX, _BOX))
+        ax2.set(
+            xlabel=r"$t$   (the point $x = t\,w/|w|$)",
+            ylabel=r"$\rho(t\,|w|-b)$",
+            xlim=(-_BOX, _BOX),
+        )
         ax2.legend(loc="upper left", fontsize=8)
         self.figures = {"plane": plane, "section": section}
         self.assemble(W.HBox([plane.canvas, section.canvas]))
@@ -189,22 +204,31 @@ class BuilderPanel(LivePanel):
         super().__init__(BuilderState(compute_now=False, **values), title="Network builder")
         ext = (-1, 1, -1, 1)
         phi, ax = new_figure(360, 320)
-        self._phi = ax.imshow(np.zeros((2, 2)), origin="lower", extent=ext, cmap="RdBu_r",
-                              interpolation="nearest")
+        self._phi = ax.imshow(
+            np.zeros((2, 2)), origin="lower", extent=ext, cmap="RdBu_r", interpolation="nearest"
+        )
         phi.colorbar(self._phi, ax=ax, shrink=0.85)
         ax.set(xlabel=r"$x_1$", ylabel=r"$x_2$", title=r"$\Phi$ on $[-1,1]^2$")
         ax.grid(False)
         regions, ax2 = new_figure(320, 320)
-        self._regions = ax2.imshow(np.zeros((2, 2)), origin="lower", extent=ext, cmap="turbo",
-                                   vmin=0, vmax=1, interpolation="nearest")
+        self._regions = ax2.imshow(
+            np.zeros((2, 2)),
+            origin="lower",
+            extent=ext,
+            cmap="turbo",
+            vmin=0,
+            vmax=1,
+            interpolation="nearest",
+        )
         ax2.set(xlabel=r"$x_1$", ylabel=r"$x_2$", title="linear regions")
         ax2.grid(False)
         graph, ax3 = new_figure(520, 320)
         self._graph = GraphArtist(ax3)
         self.info = W.HTMLMath(layout=W.Layout(width="320px"))
         self.figures = {"phi": phi, "regions": regions, "graph": graph}
-        self.assemble(W.VBox([W.HBox([phi.canvas, regions.canvas]),
-                              W.HBox([graph.canvas, self.info])]))
+        self.assemble(
+            W.VBox([W.HBox([phi.canvas, regions.canvas]), W.HBox([graph.canvas, self.info])])
+        )
         self.start()
 
     def render(self, r: BuilderResult):
@@ -277,8 +301,16 @@ class TrainingState(LiveState):
         if self._trainer is None or key != self._key:
             data = make_dataset(dataset, n_samples=200, noise=noise, seed=seed)
             widths = (2,) + (width,) * (depth - 1) + (1,)
-            self._trainer = Trainer(data, widths, activation=activation, seed=seed,
-                                    lr=lr, batch_size=batch_size, lam=lam, reg=reg)
+            self._trainer = Trainer(
+                data,
+                widths,
+                activation=activation,
+                seed=seed,
+                lr=lr,
+                batch_size=batch_size,
+                lam=lam,
+                reg=reg,
+            )
             self._key = key
         self._trainer.set_hyper(lr=lr, batch_size=batch_size, lam=lam, reg=reg)
         if self.playing:
@@ -293,8 +325,9 @@ class TrainingState(LiveState):
         axis, pts = _grid(self._n_grid, -1.5, 1.5)
         logits = snap.network(pts)[:, 0]
         prob = 0.5 * (1.0 + np.tanh(0.5 * logits))  # the logistic sigmoid, overflow-free
-        return TrainingResult(self._trainer.data, snap, axis,
-                              prob.reshape(self._n_grid, self._n_grid), self.playing)
+        return TrainingResult(
+            self._trainer.data, snap, axis, prob.reshape(self._n_grid, self._n_grid), self.playing
+        )
 
     # ------------------------------------------------------------------ actions
     def play(self):
@@ -368,16 +401,31 @@ class TrainingPanel(LivePanel):
 
         boundary, ax = new_figure(420, 380)
         ext = (-1.5, 1.5, -1.5, 1.5)
-        self._prob = ax.imshow(np.full((2, 2), 0.5), origin="lower", extent=ext, cmap="RdBu",
-                               vmin=0, vmax=1, alpha=0.45, interpolation="bilinear")
+        self._prob = ax.imshow(
+            np.full((2, 2), 0.5),
+            origin="lower",
+            extent=ext,
+            cmap="RdBu",
+            vmin=0,
+            vmax=1,
+            alpha=0.45,
+            interpolation="bilinear",
+        )
         boundary.colorbar(self._prob, ax=ax, shrink=0.85, label="P(class 1)")
         self._contour = None
-        kw = dict(c=np.empty(0), cmap="RdBu", vmin=0, vmax=1, edgecolors="black",
-                  linewidths=0.6, s=22)
+        kw = dict(
+            c=np.empty(0), cmap="RdBu", vmin=0, vmax=1, edgecolors="black", linewidths=0.6, s=22
+        )
         self._train = ax.scatter(np.empty(0), np.empty(0), marker="o", label="train", **kw)
         self._test = ax.scatter(np.empty(0), np.empty(0), marker="X", label="test", **kw)
-        ax.set(xlim=ext[:2], ylim=ext[2:], xlabel=r"$x_1$", ylabel=r"$x_2$", aspect="equal",
-               title="decision boundary $P = 1/2$")
+        ax.set(
+            xlim=ext[:2],
+            ylim=ext[2:],
+            xlabel=r"$x_1$",
+            ylabel=r"$x_2$",
+            aspect="equal",
+            title="decision boundary $P = 1/2$",
+        )
         ax.grid(False)
         ax.legend(loc="lower left", fontsize=8)
         loss, ax2 = new_figure(420, 380)
@@ -387,9 +435,13 @@ class TrainingPanel(LivePanel):
         ax2.legend(loc="upper right", fontsize=8)
         self.info = W.HTML()
         self.figures = {"boundary": boundary, "loss": loss}
-        left = self.control_box(extra=[W.HBox([self.buttons["play"], self.buttons["pause"]]),
-                                       W.HBox([self.buttons["step"], self.buttons["reset"]]),
-                                       self.info])
+        left = self.control_box(
+            extra=[
+                W.HBox([self.buttons["play"], self.buttons["pause"]]),
+                W.HBox([self.buttons["step"], self.buttons["reset"]]),
+                self.info,
+            ]
+        )
         self.assemble(W.HBox([boundary.canvas, loss.canvas]), left=left)
         self.start()
 
@@ -401,8 +453,9 @@ class TrainingPanel(LivePanel):
             self._contour.remove()
             self._contour = None
         if r.probability.min() < 0.5 < r.probability.max():
-            self._contour = ax.contour(r.axis, r.axis, r.probability, levels=[0.5],
-                                       colors="black", linewidths=1.5)
+            self._contour = ax.contour(
+                r.axis, r.axis, r.probability, levels=[0.5], colors="black", linewidths=1.5
+            )
         self._train.set_offsets(r.data.x_train)
         self._train.set_array(r.data.y_train)
         self._test.set_offsets(r.data.x_test)

@@ -51,7 +51,11 @@ def make_control(name: str, spec: Spec, value) -> W.ValueWidget:
         return W.Checkbox(value=value, indent=False, **common)
     if isinstance(spec, IntRange):
         return W.IntSlider(
-            value=value, min=spec.min, max=spec.max, step=spec.step, continuous_update=True,
+            value=value,
+            min=spec.min,
+            max=spec.max,
+            step=spec.step,
+            continuous_update=True,
             **common,
         )
     if isinstance(spec, FloatRange):
@@ -60,13 +64,24 @@ def make_control(name: str, spec: Spec, value) -> W.ValueWidget:
             # exponent steps of about 0.05, so that round values (0.1, 1e-3) lie on the grid
             step = (hi - lo) / max(1, round((hi - lo) / 0.05))
             return W.FloatLogSlider(
-                value=value, base=10, min=lo, max=hi, step=step,
-                continuous_update=True, readout_format=".3g", **common,
+                value=value,
+                base=10,
+                min=lo,
+                max=hi,
+                step=step,
+                continuous_update=True,
+                readout_format=".3g",
+                **common,
             )
         step = spec.step or (spec.max - spec.min) / 100
         return W.FloatSlider(
-            value=value, min=spec.min, max=spec.max, step=step, continuous_update=True,
-            readout_format=".3g", **common,
+            value=value,
+            min=spec.min,
+            max=spec.max,
+            step=step,
+            continuous_update=True,
+            readout_format=".3g",
+            **common,
         )
     if isinstance(spec, Choice):
         options = [(text, key) for key, text in spec.labels.items()]
@@ -227,9 +242,7 @@ class LivePanel(W.VBox):
     def _show_status(self, change=None):
         s = self.state
         if not s.ok:
-            text = (
-                f"<span style='color:#b00020'>&#9888; {html.escape(s.status)}</span>"
-            )
+            text = f"<span style='color:#b00020'>&#9888; {html.escape(s.status)}</span>"
         elif s.busy:
             text = "<span style='color:#666'>computing&hellip;</span>"
         else:

@@ -170,9 +170,7 @@ class Text(Spec):
         if not isinstance(value, str):
             raise InvalidValue(f"{name} must be {self.describe()}; got {_fmt(value)}")
         if len(value) > self.max_length:
-            raise InvalidValue(
-                f"{name} must be {self.describe()}; got {len(value)} characters"
-            )
+            raise InvalidValue(f"{name} must be {self.describe()}; got {len(value)} characters")
         return value
 
 

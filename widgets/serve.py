@@ -21,9 +21,15 @@ CULL_IDLE_S = 600
 DENY_EXTENSIONS = ["@jupyter/nbgrader", "@jupyter-notebook/lab-extension"]
 
 
-def voila_command(target: Path | str = LECTURES, *, port: int = 8866, ip: str = "127.0.0.1",
-                  open_browser: bool = False, cull_idle_s: int = CULL_IDLE_S,
-                  preheat: int = 0) -> list[str]:
+def voila_command(
+    target: Path | str = LECTURES,
+    *,
+    port: int = 8866,
+    ip: str = "127.0.0.1",
+    open_browser: bool = False,
+    cull_idle_s: int = CULL_IDLE_S,
+    preheat: int = 0,
+) -> list[str]:
     """The command line that serves ``target`` (a notebook, or a folder to browse).
 
     ``preheat > 0`` keeps that many kernels per notebook executed in advance (Voila's pre-heated
@@ -31,7 +37,12 @@ def voila_command(target: Path | str = LECTURES, *, port: int = 8866, ip: str = 
     the waiting kernels (about 200-400 MB each). Meant for serving a lecture to a class.
     """
     cmd = [
-        sys.executable, "-m", "voila", str(target), f"--port={port}", f"--Voila.ip={ip}",
+        sys.executable,
+        "-m",
+        "voila",
+        str(target),
+        f"--port={port}",
+        f"--Voila.ip={ip}",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_s}",
         "--MappingKernelManager.cull_interval=60",
         "--MappingKernelManager.cull_connected=False",
@@ -64,11 +75,17 @@ def main(argv=None) -> None:
     parser.add_argument("target", nargs="?", default=str(LECTURES))
     parser.add_argument("--port", type=int, default=8866)
     parser.add_argument("--no-browser", action="store_true")
-    parser.add_argument("--preheat", type=int, default=0, metavar="N",
-                        help="keep N kernels per notebook executed in advance (class use)")
+    parser.add_argument(
+        "--preheat",
+        type=int,
+        default=0,
+        metavar="N",
+        help="keep N kernels per notebook executed in advance (class use)",
+    )
     args = parser.parse_args(argv)
-    cmd = voila_command(args.target, port=args.port, open_browser=not args.no_browser,
-                        preheat=args.preheat)
+    cmd = voila_command(
+        args.target, port=args.port, open_browser=not args.no_browser, preheat=args.preheat
+    )
     os.execve(cmd[0], cmd, kernel_environment())
 
 

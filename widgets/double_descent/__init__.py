@@ -1,0 +1,32 @@
+"""Lecture 05, double descent: four panels.
+
+- :class:`IntuitionPanel`: 1D regression with N random features; the fitted curve is wild at the
+  interpolation threshold N = n and tame again for N >> n.
+- :class:`DigitsCurvePanel`: the double-descent curve of random Fourier (or ReLU) features on the
+  digits (Belkin et al., 2019, Fig. 2), streamed in as N grows; a cursor on N shows that model's
+  confusion matrix and misclassified digits.
+- :class:`SampleWisePanel`: fixed N, more and more data n: more data can hurt (Nakkiran et al.,
+  2019).
+- :class:`WidthPanel`: model-wise double descent of small trained networks (torch, background,
+  started by a button, cached per settings).
+
+The states compute through :mod:`course.double_descent` and work without a browser.
+"""
+
+from __future__ import annotations
+
+from .digits_curve import DigitsCurvePanel, DigitsCurveState
+from .intuition import IntuitionPanel, IntuitionState
+from .sample_wise import SampleWisePanel, SampleWiseState
+from .widths import WidthPanel, WidthState
+
+__all__ = [
+    "IntuitionState",
+    "IntuitionPanel",
+    "DigitsCurveState",
+    "DigitsCurvePanel",
+    "SampleWiseState",
+    "SampleWisePanel",
+    "WidthState",
+    "WidthPanel",
+]

@@ -1,0 +1,97 @@
+"""Lecture 07, panel 2: all relevance methods side by side on the same input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from course.progress import Progress
+from course.relevance.explain import METHODS, explain
+from course.relevance.models import load_digits_split, load_model, logits
+from course.relevance.rde import rde_steps
+
+from ..figures import new_figure
+from ..live import LiveState
+from ..panel import LivePanel
+from ..params import Choice, FloatRange, IntRange, param
+from ._common import (
+    MODEL_CHOICE,
+    N_TEST,
+    TARGET_CHOICE,
+    _digit_axes,
+    _map_axes,
+    _method_options,
+    _one_thread,
+    _symmetric,
+)
+
+
+@dataclass(frozen=True)
+class CompareResult:
+    """The maps of every method (``maps[name]``) for one digit and class."""
+
+    image: np.ndarray
+    target: int
+    maps: dict
+
+
+class CompareState(LiveState):
+    """Every method on the same digit and class, with default parameters (RDE last, streamed)."""
+
+    index = param(IntRange(default=0, min=0, max=N_TEST - 1, label="test digit #"))
+    model = param(Choice(default="cnn", options=MODEL_CHOICE, label="network"))
+    target = param(Choice(default=-1, options=TARGET_CHOICE, label="class $c$"))
+    lam = param(FloatRange(default=0.003, min=1e-4, max=0.1, log=True, label="RDE $\\lambda$"))
+
+    @_one_thread
+    def compute(self, index, model, target, lam):
+        net = load_model(model)
+        x = load_digits_split().x_test[index]
+        c = int(np.argmax(logits(net, x)[0])) if target == -1 else target
+        options = _method_options({"lam": lam})
+        maps = {}
+        for name in METHODS:
+            if name == "rde":
+                continue
+            maps[name] = explain(net, x, method=name, target=c, **options[name])
+        yield Progress(0.1, CompareResult(x, c, dict(maps)), "fast methods done")
+        job = rde_steps(net, x, target=c, **options["rde"])
+        while True:
+            try:
+                item = next(job)
+            except StopIteration as stop:
+                maps["rde"] = stop.value.mask
+                break
+            yield Progress(
+                0.1 + 0.9 * item.fraction,
+                CompareResult(x, c, {**maps, "rde": item.partial.mask}),
+                item.message,
+            )
+        return CompareResult(x, c, maps)
+
+
+class ComparePanel(LivePanel):
+    """All methods side by side on the same input."""
+
+    def __init__(self, **values):
+        super().__init__(
+            CompareState(compute_now=False, **values),
+            title="All methods side by side",
+            show_progress=True,
+        )
+        fig, axes = new_figure(860, 420, nrows=2, ncols=4)
+        axes = axes.ravel()
+        self._digit = _digit_axes(axes[0])
+        self._maps = {
+            name: _map_axes(ax, m.label) for (name, m), ax in zip(METHODS.items(), axes[1:])
+        }
+        self.figures = {"maps": fig}
+        self.assemble(fig.canvas)
+        self.start()
+
+    def render(self, r: CompareResult):
+        self._digit.set_data(r.image)
+        self._digit.axes.set_title(f"input, class c = {r.target}", fontsize=10)
+        for name, im in self._maps.items():
+            _symmetric(im, r.maps.get(name, np.zeros((8, 8))))

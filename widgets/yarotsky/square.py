@@ -1,0 +1,111 @@
+"""Lecture 03, panel 2: Yarotsky's square f_m, its exact error, deep against shallow."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import ipywidgets as W
+import numpy as np
+
+from course.yarotsky.squares import M_MAX, SquareCurve, SquareRates, square_curve, square_rates
+
+from ..figures import new_figure
+from ..live import LiveState
+from ..panel import LivePanel
+from ..params import IntRange, param
+from ._common import _one_blas_thread
+
+
+@dataclass(frozen=True)
+class SquareResult:
+    curve: SquareCurve
+    rates: SquareRates = field(repr=False)
+
+
+@functools.lru_cache(maxsize=1)
+def _square_rates() -> SquareRates:
+    return square_rates(M_MAX)
+
+
+class SquareState(LiveState):
+    r"""Yarotsky's square :math:`f_m(x) = x - \sum_{s \le m} g_s(x) / 4^s`."""
+
+    m = param(IntRange(default=3, min=0, max=M_MAX, label="$m$ in $f_m$"))
+
+    def compute(self, m):
+        with _one_blas_thread():
+            return SquareResult(square_curve(m), _square_rates())
+
+
+class SquarePanel(LivePanel):
+    """:math:`x^2` and :math:`f_m`, the error, and error against :math:`C(\\Phi)`."""
+
+    def __init__(self, **values):
+        super().__init__(SquareState(compute_now=False, **values), title="Yarotsky's square f_m")
+        fig, (ax, eax) = new_figure(440, 460, nrows=2)
+        (self._sq,) = ax.plot([], [], color="k", lw=1, label="$x^2$")
+        (self._fm,) = ax.plot([], [], color="C0", lw=1.5, ls="--", label="$f_m$ (network)")
+        ax.set(xlim=(0, 1), ylim=(-0.02, 1.02))
+        ax.legend(loc="upper left", fontsize=8)
+        (self._err,) = eax.plot([], [], color="C3", lw=1, label="$f_m(x) - x^2$")
+        self._exact = eax.axhline(0.25, color="k", ls=":", label="$2^{-2m-2}$")
+        eax.set(xlabel="$x$", ylabel="error", xlim=(0, 1))
+        eax.legend(loc="upper right", fontsize=8)
+        rates, rax = new_figure(470, 460)
+        rax.set(
+            xscale="log",
+            yscale="log",
+            xlabel=r"$C(\Phi)$ (nonzero weights)",
+            ylabel=r"$\|x^2 - \Phi\|_\infty$",
+        )
+        (self._deep,) = rax.plot([], [], "o-", color="C0", ms=4, label="deep: $f_m$")
+        (self._shallow,) = rax.plot([], [], "s-", color="C1", ms=4, label="shallow interpolant")
+        (self._shallow_fit,) = rax.plot([], [], ":", color="C1")
+        (self._deep_fit,) = rax.plot([], [], ":", color="C0")
+        (self._now,) = rax.plot([], [], "o", ms=11, mfc="none", mec="C3", mew=2, label="this $m$")
+        rax.legend(loc="lower left", fontsize=7)
+        self.info = W.HTMLMath(layout=W.Layout(width="330px"))
+        self.figures = {"square": fig, "rates": rates}
+        self.assemble(
+            W.HBox([fig.canvas, rates.canvas]), left=W.VBox([self.control_box(), self.info])
+        )
+        self._rates_drawn = False
+        self.start()
+
+    def render(self, r: SquareResult):
+        c, q = r.curve, r.rates
+        self._sq.set_data(c.x, c.square)
+        self._fm.set_data(c.x, c.network_values)
+        self._fm.axes.set_title(f"$x^2$ and $f_{{{c.m}}}$: {2**c.m + 1} nodes $k/2^{{{c.m}}}$")
+        self._err.set_data(c.x, c.error)
+        self._exact.set_ydata([c.exact_error, c.exact_error])
+        self._err.axes.set_ylim(-0.05 * c.exact_error, 1.25 * c.exact_error)
+        if not self._rates_drawn:
+            self._deep.set_data(q.deep_complexity, q.deep_error)
+            self._shallow.set_data(q.shallow_complexity, q.shallow_error)
+            cs = np.array([q.shallow_fit.n_min, q.shallow_fit.n_max])
+            self._shallow_fit.set_data(cs, q.shallow_fit(cs))
+            self._shallow_fit.set_label(q.shallow_fit.label("C"))
+            cd = np.array([q.deep_fit.n_min, q.deep_fit.n_max])
+            self._deep_fit.set_data(cd, q.deep_fit(cd))
+            self._deep_fit.set_label(q.deep_fit.label("C"))
+            ax = self._deep.axes
+            ax.set_xlim(0.7, 2 * q.deep_complexity.max())
+            ax.set_ylim(0.3 * q.deep_error.min(), 0.5)
+            ax.legend(loc="lower left", fontsize=7)
+            e, p = q.deep_exponential.slope, q.shallow_fit.slope
+            ax.set_title(
+                f"deep: $\\approx 2^{{{e:.3f}\\,C}}$ (exponential); shallow: $C^{{{p:.2f}}}$"
+            )
+            self._rates_drawn = True
+        self._now.set_data([c.complexity], [c.sup_error])
+        k = int(c.m)
+        self.info.value = (
+            f"measured $\\sup|x^2 - f_m|$ = <b>{c.sup_error:.6g}</b><br>"
+            f"theory $2^{{-2m-2}}$ = <b>{c.exact_error:.6g}</b><br>"
+            f"depth $L = m + 1 = {c.depth}$, width 4<br>"
+            f"$C(\\Phi) = {c.complexity}$ (formula: $15m - 5$ for $m \\ge 1$)<br>"
+            f"shallow with $C \\le {q.deep_complexity[k]}$: width {q.shallow_width[k]}, "
+            f"error {q.shallow_error[k]:.3g}"
+        )
