@@ -15,12 +15,11 @@ HERE = Path(__file__).resolve().parent
 
 
 def main(argv=None) -> int:
-    names = argv if argv else sorted(p.stem[len("bench_"):] for p in HERE.glob("bench_*.py"))
+    names = argv if argv else sorted(p.stem[len("bench_") :] for p in HERE.glob("bench_*.py"))
     failed = []
     for name in names:
         print(f"== {name}", flush=True)
-        done = subprocess.run([sys.executable, "-m", f"benchmarks.bench_{name}"],
-                              cwd=HERE.parent)
+        done = subprocess.run([sys.executable, "-m", f"benchmarks.bench_{name}"], cwd=HERE.parent)
         if done.returncode:
             failed.append(name)
     print("results in", HERE / "results")

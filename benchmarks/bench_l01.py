@@ -12,18 +12,36 @@ from benchmarks.harness import measure_control, rss_mb, write_results
 from widgets.neurons import BuilderPanel, NeuronPanel, TrainingPanel
 
 SWEEPS = {
-    "neuron": (NeuronPanel, {
-        "w1": [0.5, 1.0, 1.5, -1.0], "w2": [0.0, 0.5, -0.5, 1.0], "b": [0.0, 0.5, 1.0, -0.5],
-        "activation": ["relu", "sigmoid", "heaviside", "tanh", "gelu"],
-    }),
-    "builder": (BuilderPanel, {
-        "depth": [3, 4, 2, 5], "width": [8, 9, 7, 10], "activation": ["relu", "tanh", "gelu"],
-        "sparsity": [0.0, 0.2, 0.4], "seed": [0, 1, 2, 3],
-    }),
-    "training": (TrainingPanel, {
-        "noise": [0.05, 0.1, 0.0], "lr": [0.1, 0.2, 0.05], "batch_size": [16, 32, 8],
-        "dataset": ["circles", "xor", "blobs", "spiral"], "width": [8, 6], "depth": [3, 2],
-    }),
+    "neuron": (
+        NeuronPanel,
+        {
+            "w1": [0.5, 1.0, 1.5, -1.0],
+            "w2": [0.0, 0.5, -0.5, 1.0],
+            "b": [0.0, 0.5, 1.0, -0.5],
+            "activation": ["relu", "sigmoid", "heaviside", "tanh", "gelu"],
+        },
+    ),
+    "builder": (
+        BuilderPanel,
+        {
+            "depth": [3, 4, 2, 5],
+            "width": [8, 9, 7, 10],
+            "activation": ["relu", "tanh", "gelu"],
+            "sparsity": [0.0, 0.2, 0.4],
+            "seed": [0, 1, 2, 3],
+        },
+    ),
+    "training": (
+        TrainingPanel,
+        {
+            "noise": [0.05, 0.1, 0.0],
+            "lr": [0.1, 0.2, 0.05],
+            "batch_size": [16, 32, 8],
+            "dataset": ["circles", "xor", "blobs", "spiral"],
+            "width": [8, 6],
+            "depth": [3, 2],
+        },
+    ),
 }
 
 

@@ -15,8 +15,16 @@ from widgets.serve import kernel_environment, voila_command
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 CANVASES = "() => Array.from(document.querySelectorAll('canvas')).map(c => c.toDataURL().length)"
 
 
@@ -47,8 +55,13 @@ def slider_to_pixels(browser, notebook: Path, repeats: int = 20) -> dict:
     """End to end, as a student sees it: from a key press on the first slider until the first
     panel's canvases show new pixels (browser -> kernel -> compute -> render -> PNG -> canvas)."""
     port = _port()
-    proc = subprocess.Popen(voila_command(notebook, port=port), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, cwd=str(ROOT), env=kernel_environment())
+    proc = subprocess.Popen(
+        voila_command(notebook, port=port),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=str(ROOT),
+        env=kernel_environment(),
+    )
     try:
         while True:
             try:
@@ -78,9 +91,13 @@ def slider_to_pixels(browser, notebook: Path, repeats: int = 20) -> dict:
 
 def time_to_interactive(browser, notebook: Path, preheat: int = 0) -> float:
     port = _port()
-    proc = subprocess.Popen(voila_command(notebook, port=port, preheat=preheat),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(ROOT),
-                            env=kernel_environment())
+    proc = subprocess.Popen(
+        voila_command(notebook, port=port, preheat=preheat),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=str(ROOT),
+        env=kernel_environment(),
+    )
     try:
         while True:
             try:
@@ -120,7 +137,9 @@ def main(repeats: int = 3, only: str | None = None):
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for nb in sorted((ROOT / "lectures").glob(f"{only or '[0-9][0-9]'}_*.ipynb")):
             times = [time_to_interactive(browser, nb) for _ in range(repeats)]
-            results[nb.stem] = summary(times) | {"target_s": 4.0 if nb.stem.startswith("01") else None}
+            results[nb.stem] = summary(times) | {
+                "target_s": 4.0 if nb.stem.startswith("01") else None
+            }
             if nb.stem.startswith("01"):
                 warm = [time_to_interactive(browser, nb, preheat=1) for _ in range(2)]
                 results[nb.stem + " (preheated pool)"] = summary(warm)

@@ -107,13 +107,15 @@ ACTIVATIONS: dict[str, Activation] = {
         "heaviside", r"\mathbb{1}_{x>0}", _heaviside, "heaviside", np.zeros_like
     ),
     "sigmoid": Activation("sigmoid", r"\frac{1}{1+e^{-x}}", expit, "sigmoid", _sigmoid_prime),
-    "relu": Activation(
-        "relu", r"\max(0,x)", _relu, "relu", _heaviside, piecewise_linear=True
-    ),
+    "relu": Activation("relu", r"\max(0,x)", _relu, "relu", _heaviside, piecewise_linear=True),
     "tanh": Activation("tanh", r"\tanh x", np.tanh, "tanh", lambda x: 1.0 - np.tanh(x) ** 2),
     "leaky_relu": Activation(
-        "leaky_relu", r"\max(0.1x, x)", _leaky, "leaky_relu",
-        lambda x: np.where(x > 0, 1.0, LEAKY_SLOPE), piecewise_linear=True,
+        "leaky_relu",
+        r"\max(0.1x, x)",
+        _leaky,
+        "leaky_relu",
+        lambda x: np.where(x > 0, 1.0, LEAKY_SLOPE),
+        piecewise_linear=True,
     ),
     "softplus": Activation("softplus", r"\log(1+e^{x})", _softplus, "softplus", expit),
     "gelu": Activation("gelu", r"x\,\Phi(x)", _gelu, "gelu", _gelu_prime),

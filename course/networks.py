@@ -82,7 +82,9 @@ class Network:
         if len(ws) == 0:
             raise ValueError("weights must hold at least one affine map; got 0")
         if len(ws) != len(bs):
-            raise ValueError(f"weights and biases must have equal length; got {len(ws)} and {len(bs)}")
+            raise ValueError(
+                f"weights and biases must have equal length; got {len(ws)} and {len(bs)}"
+            )
         for l, (w, b) in enumerate(zip(ws, bs)):
             if w.ndim != 2 or w.shape[0] != b.shape[0]:
                 raise ValueError(
@@ -153,9 +155,7 @@ class Network:
         if x.ndim == 1 and self.input_dim == 1:
             x = x[:, None]
         if x.ndim != 2 or x.shape[1] != self.input_dim:
-            raise ValueError(
-                f"x must have shape (n, {self.input_dim}); got {x.shape}"
-            )
+            raise ValueError(f"x must have shape (n, {self.input_dim}); got {x.shape}")
         return x
 
     # ----------------------------------------------------------------- torch

@@ -18,15 +18,18 @@ pytest.importorskip("nbgrader")
 
 
 def _make_release():
-    spec = importlib.util.spec_from_file_location("make_release", ROOT / "homework" / "make_release.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_release", ROOT / "homework" / "make_release.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
 def _run(nb, path):
-    NotebookClient(nb, timeout=60, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
 
 
 def test_there_is_homework():
@@ -36,7 +39,9 @@ def test_there_is_homework():
 @pytest.mark.parametrize("path", SOURCES, ids=[p.stem for p in SOURCES])
 def test_source_metadata_is_valid_nbgrader(path):
     nb = json.loads(path.read_text())
-    ids = [c["metadata"]["nbgrader"]["grade_id"] for c in nb["cells"] if "nbgrader" in c["metadata"]]
+    ids = [
+        c["metadata"]["nbgrader"]["grade_id"] for c in nb["cells"] if "nbgrader" in c["metadata"]
+    ]
     assert len(ids) == len(set(ids)) == len(nb["cells"])
     graded = [c for c in nb["cells"] if c["metadata"]["nbgrader"].get("grade")]
     assert graded and all(c["metadata"]["nbgrader"]["points"] > 0 for c in graded)

@@ -45,18 +45,13 @@ def test_importing_every_course_module_loads_no_ui_library():
         "    importlib.import_module(n)\n"
         f"print(sorted(m for m in sys.modules if m.split('.')[0] in {UI!r}))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=240)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=240)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "[]"
 
 
 def test_widgets_state_layer_imports_no_ipywidgets():
-    code = (
-        "import sys, widgets.live, widgets.params\n"
-        "print('ipywidgets' in sys.modules)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120)
+    code = "import sys, widgets.live, widgets.params\nprint('ipywidgets' in sys.modules)\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "False"

@@ -33,7 +33,8 @@ def test_lecture_is_committed_without_outputs(path):
 @pytest.mark.parametrize("path", LECTURES, ids=[p.stem for p in LECTURES])
 def test_lecture_has_the_course_arc(path):
     text = "\n".join(
-        "".join(c["source"]) for c in json.loads(path.read_text())["cells"]
+        "".join(c["source"])
+        for c in json.loads(path.read_text())["cells"]
         if c["cell_type"] == "markdown"
     ).lower()
     for part in ("what you will learn", "what to observe", "exercise", "summary", "references"):
@@ -59,7 +60,11 @@ def test_lecture_executes_headless_in_under_a_minute(path, tmp_path):
         if c.cell_type == "code"
         for o in c.outputs
         if o.get("output_type") == "error"
-        or (o.get("output_type") == "stream" and o.get("name") == "stderr" and "Traceback" in o.get("text", ""))
+        or (
+            o.get("output_type") == "stream"
+            and o.get("name") == "stderr"
+            and "Traceback" in o.get("text", "")
+        )
     ]
     assert errors == []
     assert elapsed < BUDGET_S, f"{path.name} took {elapsed:.1f} s"

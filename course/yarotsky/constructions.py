@@ -370,7 +370,9 @@ def polynomial(coefficients, m, *, ranges=None) -> PolynomialNetwork:
     used = []
     carry_x = affine([[1.0, 0.0]])
     for k in range(n - 1, -1, -1):
-        b_k = s_k + e_k if s_k + e_k > 0 else 1.0
+        # |q_k| <= s_k + e_k; a range below 1e-100 (zero, or subnormal coefficients whose
+        # reciprocal overflows in the multiplier's scaling) is replaced by 1, still a bound
+        b_k = s_k + e_k if s_k + e_k > 1e-100 else 1.0
         if ranges is not None:
             if ranges[k] < b_k:
                 raise ValueError(f"ranges[{k}] = {ranges[k]:g} is below the needed {b_k:g}")

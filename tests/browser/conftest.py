@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,8 +16,14 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "browser"
 CHROMIUM = os.environ.get("MATHDL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -35,8 +40,11 @@ class VoilaServer:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.log = open(ARTIFACTS / f"voila-{notebook.stem}.log", "w")
         self.proc = subprocess.Popen(
-            voila_command(notebook, port=self.port), stdout=self.log, stderr=subprocess.STDOUT,
-            cwd=str(ROOT), env=kernel_environment(),
+            voila_command(notebook, port=self.port),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            cwd=str(ROOT),
+            env=kernel_environment(),
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -84,5 +92,3 @@ def voila():
     yield start
     for s in servers:
         s.stop()
-
-

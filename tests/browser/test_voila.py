@@ -18,11 +18,19 @@ from .conftest import ARTIFACTS, ROOT
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 LECTURES = sorted((ROOT / "lectures").glob("[0-9][0-9]_*.ipynb"))
-IGNORED_CONSOLE = ("fontawesome", "font-awesome", "ERR_NAME_NOT_RESOLVED", "Unsatisfied version",
-                   "No satisfying version", "favicon")
+IGNORED_CONSOLE = (
+    "fontawesome",
+    "font-awesome",
+    "ERR_NAME_NOT_RESOLVED",
+    "Unsatisfied version",
+    "No satisfying version",
+    "favicon",
+)
 ERROR_TEXT = re.compile(r"Traceback \(most recent call last\)|\b[A-Z]\w*(Error|Exception):|\u26a0")
 # code cells' editors or input areas: Voila must strip every source cell from the page
-SOURCE_SELECTOR = ".jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor, .cm-editor, .CodeMirror, pre.jp-InputPrompt"
+SOURCE_SELECTOR = (
+    ".jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor, .cm-editor, .CodeMirror, pre.jp-InputPrompt"
+)
 
 CANVAS_PIXELS = """() => Array.from(document.querySelectorAll('canvas')).map(c => {
     try { return c.toDataURL().length + ':' + c.toDataURL().slice(-64); } catch (e) { return ''; }
@@ -79,7 +87,8 @@ def test_lecture_in_voila(path: Path, browser, voila):
     text = page.inner_text("body")
     assert not ERROR_TEXT.search(text), ERROR_TEXT.search(text).group(0)
     bad = [
-        (kind, msg) for kind, msg in console
+        (kind, msg)
+        for kind, msg in console
         if kind in ("error", "pageerror") and not any(s in msg for s in IGNORED_CONSOLE)
     ]
     assert bad == [], bad

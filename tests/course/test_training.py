@@ -37,7 +37,9 @@ def test_dataset_bad_input(kwargs, match):
         make_dataset(**kwargs)
 
 
-@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "gelu", "softplus", "leaky_relu"])
+@pytest.mark.parametrize(
+    "activation", ["relu", "tanh", "sigmoid", "gelu", "softplus", "leaky_relu"]
+)
 @pytest.mark.parametrize("reg", ["none", "l2", "l1"])
 def test_backpropagation_equals_torch_autograd(activation, reg):
     data = make_dataset("spiral", n_samples=41, seed=2)

@@ -110,8 +110,17 @@ def test_hostile_client_values_give_a_message_and_keep_the_state(value):
 
 @pytest.mark.parametrize(
     "name, value",
-    [("x", 1.5), ("x", float("nan")), ("x", "0.5"), ("kind", "c"), ("kind", ["a"]),
-     ("flag", 1), ("flag", "yes"), ("text", "x" * 11), ("text", 3)],
+    [
+        ("x", 1.5),
+        ("x", float("nan")),
+        ("x", "0.5"),
+        ("kind", "c"),
+        ("kind", ["a"]),
+        ("flag", 1),
+        ("flag", "yes"),
+        ("text", "x" * 11),
+        ("text", 3),
+    ],
 )
 def test_every_kind_of_control_rejects_bad_values(name, value):
     p = SlowPanel()
@@ -231,8 +240,9 @@ def test_a_new_request_cancels_a_running_job():
 
 def test_runner_delivers_each_result_of_a_plain_function_in_order():
     got = []
-    r = Runner(lambda v: v * 2, on_result=lambda v, final: got.append(v),
-               on_error=lambda e: got.append(e))
+    r = Runner(
+        lambda v: v * 2, on_result=lambda v, final: got.append(v), on_error=lambda e: got.append(e)
+    )
     for v in range(5):
         r.submit(v)
     assert r.wait(5)

@@ -40,9 +40,7 @@ def test_neuron_plane_shows_rho_of_the_affine_form(neuron):
     np.testing.assert_allclose(image(neuron.figures["plane"]), np.maximum(2 * xx - yy - 0.5, 0))
     # the drawn line satisfies <x, w> = b
     line = neuron.figures["plane"].axes[0].lines[0]
-    np.testing.assert_allclose(
-        2 * line.get_xdata() - line.get_ydata(), [0.5, 0.5], atol=1e-12
-    )
+    np.testing.assert_allclose(2 * line.get_xdata() - line.get_ydata(), [0.5, 0.5], atol=1e-12)
     # the cross-section is t -> rho(t |w| - b)
     prof = neuron.figures["section"].axes[0].lines[0]
     t = prof.get_xdata()
