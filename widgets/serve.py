@@ -10,10 +10,26 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
+import subprocess
 import sys
+import time
 from pathlib import Path
 
-__all__ = ["voila_command", "kernel_environment", "main"]
+__all__ = ["voila_command", "kernel_environment", "launch", "free_port", "CHROMIUM_ARGS", "main"]
+
+#: How the tests and benchmarks start Debian's chromium headless on this closed network (without
+#: the background-networking flags it tries, and fails, to reach update and sync services).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 LECTURES = Path(__file__).resolve().parents[1] / "lectures"
 #: seconds a kernel may sit idle (no page open, no execution) before Voila shuts it down
@@ -68,6 +84,31 @@ def kernel_environment(env=None) -> dict:
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(name, "1")
     return env
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def launch(target, *, port: int, preheat: int = 0, timeout: float = 60.0, **popen_kwargs):
+    """Start Voila on ``target`` in the background; return the process once the port answers."""
+    proc = subprocess.Popen(
+        voila_command(target, port=port, preheat=preheat), env=kernel_environment(), **popen_kwargs
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"voila exited with {proc.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.terminate()
+    raise RuntimeError(f"voila did not answer on port {port} within {timeout} s")
 
 
 def main(argv=None) -> None:

@@ -3,59 +3,27 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
-from widgets.serve import kernel_environment, voila_command
+from widgets.serve import CHROMIUM_ARGS, free_port, launch
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "browser"
 CHROMIUM = os.environ.get("MATHDL_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class VoilaServer:
     def __init__(self, notebook: Path):
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.log = open(ARTIFACTS / f"voila-{notebook.stem}.log", "w")
-        self.proc = subprocess.Popen(
-            voila_command(notebook, port=self.port),
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            cwd=str(ROOT),
-            env=kernel_environment(),
+        self.proc = launch(
+            notebook, port=self.port, stdout=self.log, stderr=subprocess.STDOUT, cwd=str(ROOT)
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"voila exited with {self.proc.returncode}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("voila did not start within 60 s")
 
     def stop(self):
         self.proc.terminate()
