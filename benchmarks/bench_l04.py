@@ -63,7 +63,7 @@ def main() -> dict:
 
 if __name__ == "__main__":
     res = main()
-    path = write_results("bench_l04", res)
+    path = write_results("l04", res)
     for key, value in res.items():
         print(f"{key}: {value}")
     print(f"written to {path}")

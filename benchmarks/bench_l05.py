@@ -114,7 +114,7 @@ def main(argv=()):
         "cursor_move_median_ms <= 100": results["cursor_move"]["median_ms"],
     }
     results["targets"] = targets
-    path = write_results("bench_l05", results)
+    path = write_results("l05", results)
     for key, value in results.items():
         print(f"{key}: {value}")
     print(f"written to {path}")

@@ -119,7 +119,7 @@ def main():
     panels["rate_distortion_lambda"] = measure_control(q, "lam", [0.001, 0.01], repeats=4)
     results["panels"] = panels
     results["rss_mb"] = round(rss_mb(), 1)
-    path = write_results("bench_l07", results)
+    path = write_results("l07", results)
     print(path)
     for name in ("cnn", "mlp"):
         for k, v in results[name].items():
