@@ -114,7 +114,6 @@ class Runner:
         # statistics, read by tests and benchmarks
         self.n_started = 0
         self.n_delivered = 0
-        self.max_pending = 0
 
     # ------------------------------------------------------------------ public API
     def submit(self, *args, **kwargs) -> int:
@@ -127,8 +126,7 @@ class Runner:
         with self._cv:
             self._submitted += 1
             gen = self._submitted
-            self._pending = (gen, args, kwargs)
-            self.max_pending = max(self.max_pending, 1)
+            self._pending = (gen, args, kwargs)  # replaces (drops) an older pending request
             self._cancelled_upto = max(self._cancelled_upto, gen - 1)
             self._ensure_thread()
             self._cv.notify_all()
@@ -181,14 +179,13 @@ class Runner:
                 self._run(gen, args, kwargs)
             finally:
                 with self._cv:
-                    self._running = 0
                     idle = self._pending is None
-                    if idle:
-                        self._cv.notify_all()
+                # report idle before waking wait(): whoever waited sees busy == False
                 if idle:
                     self._safe(self._on_busy, False)
-                    with self._cv:
-                        self._cv.notify_all()
+                with self._cv:
+                    self._running = 0
+                    self._cv.notify_all()
 
     def _run(self, gen, args, kwargs):
         self.n_started += 1
