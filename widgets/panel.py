@@ -94,6 +94,18 @@ def make_control(name: str, spec: Spec, value) -> W.ValueWidget:
     raise TypeError(f"no control for spec {type(spec).__name__}")
 
 
+def _same_position(control, new, current) -> bool:
+    """True when a slider only snapped ``current`` to its step grid (the browser does this on
+    first display, e.g. 50 on a log slider becomes 50.15): the same position, not a new value."""
+    if isinstance(control, W.FloatLogSlider):
+        if not (isinstance(new, float) and isinstance(current, float) and new > 0 and current > 0):
+            return False
+        return abs(math.log(new, control.base) - math.log(current, control.base)) < control.step / 2
+    if isinstance(control, W.FloatSlider):
+        return isinstance(new, float) and abs(new - current) < control.step / 2
+    return False
+
+
 class LivePanel(W.VBox):
     """Base class of every panel: controls, figures, status line, progress, stop.
 
@@ -228,6 +240,8 @@ class LivePanel(W.VBox):
             try:
                 if "value" in sync_data:
                     spec.validate(name, sync_data["value"])
+                    if _same_position(control, sync_data["value"], getattr(self.state, name)):
+                        return
                 original(sync_data)
             except Exception as exc:  # a hostile client must not reach the kernel's log only
                 self.state.report(exc if isinstance(exc, ValueError) else short_error(exc))

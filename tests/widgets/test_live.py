@@ -300,3 +300,42 @@ def test_new_figure_shares_axes_and_passes_axes_options():
     fig, (a, b) = new_figure(300, 200, nrows=2, sharex=True, xscale="log")
     assert a.get_shared_x_axes().joined(a, b)
     assert a.get_xscale() == b.get_xscale() == "log"
+
+
+class Scaled(LiveState):
+    scale = param(FloatRange(default=50.0, min=1.0, max=1000.0, log=True))
+    x = param(FloatRange(default=0.333, min=0.0, max=1.0, step=0.1))
+
+    def compute(self, scale, x):
+        return scale
+
+
+class ScaledPanel(LivePanel):
+    def __init__(self):
+        super().__init__(Scaled(compute_now=False))
+        self.assemble(W.HTML())
+        self.start()
+
+    def render(self, r):
+        pass
+
+
+def test_a_slider_snapping_to_its_grid_does_not_change_the_state():
+    p = ScaledPanel()
+    log_slider, slider = p.controls["scale"], p.controls["x"]
+    snapped = 10 ** (round(np.log10(50.0) / log_slider.step) * log_slider.step)
+    log_slider.set_state({"value": snapped})  # what the browser sends on first display
+    slider.set_state({"value": 0.3})
+    assert p.wait(10)
+    assert p.state.scale == 50.0 and p.state.x == 0.333
+    log_slider.set_state({"value": 100.0})  # a real move
+    slider.set_state({"value": 0.6})
+    assert p.wait(10)
+    assert p.state.scale == 100.0 and p.state.x == 0.6
+
+
+def test_a_value_set_from_python_is_taken_exactly():
+    p = ScaledPanel()
+    p.controls["x"].value = 0.34  # off the slider's grid, but a script means it
+    assert p.wait(10)
+    assert p.state.x == 0.34
