@@ -26,11 +26,13 @@ Tests and homework use it headless::
 
 from __future__ import annotations
 
+import atexit
 import inspect
 import sys
 import threading
 import time
 import traceback
+import weakref
 from collections.abc import Callable
 
 from traitlets import All, Any, Bool, Float, HasTraits, Int, Unicode, observe
@@ -60,6 +62,21 @@ def short_error(exc: BaseException) -> str:
     if isinstance(exc, InvalidValue):
         return text
     return f"{name}: {text}" if text else name
+
+
+_RUNNERS: weakref.WeakSet = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_all_runners(timeout: float = 2.0) -> None:
+    """At interpreter exit, stop running jobs and let their threads leave native code (torch
+    aborts the process when a daemon thread is still inside it during shutdown)."""
+    runners = list(_RUNNERS)
+    for r in runners:
+        r.cancel()
+    deadline = time.monotonic() + timeout
+    for r in runners:
+        r.wait(max(0.0, deadline - time.monotonic()))
 
 
 class Runner:
@@ -114,6 +131,7 @@ class Runner:
         # statistics, read by tests and benchmarks
         self.n_started = 0
         self.n_delivered = 0
+        _RUNNERS.add(self)
 
     # ------------------------------------------------------------------ public API
     def submit(self, *args, **kwargs) -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 import threading
 import time
 
@@ -339,3 +341,34 @@ def test_a_value_set_from_python_is_taken_exactly():
     p.controls["x"].value = 0.34  # off the slider's grid, but a script means it
     assert p.wait(10)
     assert p.state.x == 0.34
+
+
+def test_a_script_that_exits_during_a_torch_job_exits_cleanly(tmp_path):
+    # Without the runners' exit handler this aborts ("terminate called without an active
+    # exception", exit code 134): torch's thread pool is torn down under a running daemon thread.
+    (tmp_path / "endless_job.py").write_text(
+        "import torch\n"
+        "from widgets.live import LiveState, Progress\n"
+        "from widgets.params import IntRange, param\n"
+        "class Endless(LiveState):\n"
+        "    n = param(IntRange(default=1, min=1, max=2))\n"
+        "    def compute(self, n):\n"
+        "        a = torch.randn(300, 300)\n"
+        "        while True:\n"
+        "            a = torch.tanh(a @ a)\n"
+        "            yield Progress(float('nan'), 1)\n"
+    )
+    script = (
+        "import time\n"
+        "from endless_job import Endless\n"
+        "s = Endless()\n"
+        "deadline = time.monotonic() + 30\n"
+        "while s.result is None and time.monotonic() < deadline:\n"
+        "    time.sleep(0.01)\n"
+        "print('leaving', s.busy)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "leaving True"
