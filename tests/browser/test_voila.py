@@ -37,20 +37,27 @@ CANVAS_PIXELS = """() => Array.from(document.querySelectorAll('canvas')).map(c =
 })"""
 
 
-def _settle(page, timeout=90.0):
-    """Wait until every panel says 'up to date' (or shows an error) and the canvases are drawn."""
+def _settle(page, timeout=180.0):
+    """Wait until every panel says 'up to date' (or shows an error) and the canvases are drawn.
+
+    The timeout is generous on purpose: on a loaded two-core machine a lecture's first sweep can
+    take tens of seconds; a failure says which condition never held.
+    """
     deadline = time.monotonic() + timeout
-    last, stable_since = None, time.monotonic()
+    last, stable_since, changes, busy = None, time.monotonic(), 0, True
     while time.monotonic() < deadline:
         text = page.inner_text("body")
         busy = "computing\u2026" in text or "Executing" in text or "Running" in text
         state = (page.locator("canvas").count(), page.evaluate(CANVAS_PIXELS))
         if state != last:
-            last, stable_since = state, time.monotonic()
+            last, stable_since, changes = state, time.monotonic(), changes + 1
         if not busy and state[0] > 0 and time.monotonic() - stable_since > 1.5:
             return state
         time.sleep(0.25)
-    raise AssertionError("the page did not settle: panels still computing or canvases changing")
+    raise AssertionError(
+        f"the page did not settle in {timeout:.0f} s: a panel still computing: {busy}; "
+        f"canvas changes seen: {changes}, last {time.monotonic() - stable_since:.1f} s ago"
+    )
 
 
 @pytest.mark.parametrize("path", LECTURES, ids=[p.stem for p in LECTURES])
