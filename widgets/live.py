@@ -366,11 +366,15 @@ class LiveState(HasTraits):
         quiet = getattr(self, "_batch", False)
         self._batch = True
         try:
-            with self.hold_trait_notifications():
-                for name, value in clean.items():
-                    if getattr(self, name) != value:
-                        setattr(self, name, value)
-                        changed = True
+            # No hold_trait_notifications here: it swaps this object's notify_change for a cache
+            # that the worker thread (setting busy, progress, result) could write into after the
+            # main thread has emitted it; that notification would be lost (a status line stuck
+            # at "computing"). The values were validated above, so plain assignment is atomic
+            # enough: all of them are valid, and one request follows.
+            for name, value in clean.items():
+                if getattr(self, name) != value:
+                    setattr(self, name, value)
+                    changed = True
         finally:
             self._batch = quiet
         if changed and self.auto and not quiet:

@@ -38,6 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._threads import limit_blas_threads  # re-exported (part of this module's API)
+
 __all__ = [
     "LeastSquaresFit",
     "NestedFit",
@@ -45,33 +47,6 @@ __all__ = [
     "least_squares",
     "limit_blas_threads",
 ]
-
-_CONTROLLER = []
-
-
-def limit_blas_threads(n_threads: int = 1):
-    """A context manager limiting the BLAS/LAPACK threads of numpy and scipy (threadpoolctl).
-
-    The sweeps run their linear algebra on one thread. Measured on the course's 2-core machine
-    while other processes were busy: a model sweep of n = 500 (41 values of N) took 14-23 s with
-    OpenBLAS's 2 threads (the threads wait on each other) and 1.5-1.8 s with 1 thread; on an
-    idle machine 2 threads gain little for these n x n problems. Without threadpoolctl (it comes
-    with scikit-learn) this does nothing.
-    """
-    from contextlib import nullcontext
-
-    if not _CONTROLLER:
-        try:
-            import scipy.linalg  # noqa: F401  (load scipy's BLAS before inspecting)
-            from threadpoolctl import ThreadpoolController
-
-            _CONTROLLER.append(ThreadpoolController())
-        except Exception:  # no threadpoolctl: leave the threads alone
-            _CONTROLLER.append(None)
-    controller = _CONTROLLER[0]
-    if controller is None:
-        return nullcontext()
-    return controller.limit(limits=n_threads, user_api="blas")
 
 
 def _check_ridge(ridge) -> float:

@@ -128,6 +128,8 @@ def iter_width_sweep(
     """
     import torch
 
+    from .._torch import torch_threads
+
     widths = [int(w) for w in widths]
     if not widths or min(widths) < 1:
         raise ValueError(f"widths must be integers >= 1; got {widths!r}")
@@ -144,29 +146,21 @@ def iter_width_sweep(
     rows = []
     total = len(widths) * steps
     for k, h in enumerate(widths):
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
+        with torch_threads(1):
             torch.manual_seed(seed)
             net = torch.nn.Sequential(
                 torch.nn.Linear(x.shape[1], h), torch.nn.ReLU(), torch.nn.Linear(h, 10)
             )
             opt = torch.optim.Adam(net.parameters(), lr=lr)
-        finally:
-            torch.set_num_threads(threads)
         done = 0
         while done < steps:
             chunk = min(check_every, steps - done)
-            threads = torch.get_num_threads()
-            torch.set_num_threads(1)
-            try:
+            with torch_threads(1):
                 for _ in range(chunk):
                     opt.zero_grad(set_to_none=True)
                     loss = ((net(x) - y) ** 2).sum(dim=1).mean()
                     loss.backward()
                     opt.step()
-            finally:
-                torch.set_num_threads(threads)
             done += chunk
             if done < steps:
                 yield Progress((k * steps + done) / total, None, f"width {h}: step {done}")

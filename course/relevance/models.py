@@ -24,7 +24,6 @@ References
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +31,8 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
+
+from .._torch import torch_threads  # re-exported: the lecture's scripts use it
 
 __all__ = [
     "DigitsData",
@@ -208,21 +209,3 @@ def logits(model: nn.Module, x) -> np.ndarray:
 def predict(model: nn.Module, x) -> np.ndarray:
     """Predicted labels, shape (n,), of images ``(8, 8)`` or ``(n, 8, 8)``."""
     return logits(model, x).argmax(axis=1)
-
-
-@contextmanager
-def torch_threads(n: int = 1):
-    """Run torch with ``n`` intra-op threads inside the block, then restore the old number.
-
-    The networks of this lecture are tiny: splitting an 8x8 convolution over threads costs
-    more in synchronisation than it gains, and on a machine shared with other kernels it is
-    ruinous (measured: RDE on 4 digits took 7.9 s with 2 threads and 0.27 s with 1 thread while
-    other processes kept both cores busy). The panels and the benchmark compute in this block.
-    ``torch.set_num_threads`` is process-wide: the block changes it for every thread.
-    """
-    old = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old)

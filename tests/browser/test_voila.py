@@ -54,6 +54,8 @@ def _settle(page, timeout=180.0):
         if not busy and state[0] > 0 and time.monotonic() - stable_since > 1.5:
             return state
         time.sleep(0.25)
+    page.screenshot(path=str(ARTIFACTS / "did-not-settle.png"), full_page=True)
+    (ARTIFACTS / "did-not-settle.txt").write_text(page.inner_text("body"))
     raise AssertionError(
         f"the page did not settle in {timeout:.0f} s: a panel still computing: {busy}; "
         f"canvas changes seen: {changes}, last {time.monotonic() - stable_since:.1f} s ago"

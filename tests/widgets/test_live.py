@@ -372,3 +372,32 @@ def test_a_script_that_exits_during_a_torch_job_exits_cleanly(tmp_path):
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "leaving True"
+
+
+class Instant(LiveState):
+    n = param(IntRange(default=0, min=0, max=10**6))
+
+    def compute(self, n):
+        return n
+
+
+class InstantPanel(LivePanel):
+    def __init__(self):
+        super().__init__(Instant(compute_now=False))
+        self.assemble(W.HTML())
+        self.start()
+
+    def render(self, r):
+        pass
+
+
+def test_status_line_agrees_with_the_state_after_a_storm_of_changes():
+    # The worker toggles busy while the main thread sets parameters; no notification may be
+    # lost between the two threads, or the status line stays at "computing" forever.
+    for _ in range(5):
+        p = InstantPanel()
+        for v in range(1, 1500):
+            p.state.set(n=v)
+        assert p.wait(10)
+        assert not p.state.busy
+        assert "up to date" in p.status.value, p.status.value

@@ -13,7 +13,12 @@ from course.relevance.explain import METHODS, explain
 from course.relevance.models import MODELS, torch_threads
 from course.relevance.rde import rde_steps
 
+from .._threads import single_threaded_numerics
 from ..params import InvalidValue, Text
+
+# torch is imported by now: one intra-op thread, set here on the importing (main) thread, so
+# that torch_threads(1) in the panels' worker threads never changes it under a running job
+single_threaded_numerics()
 
 N_TEST = 540
 METHOD_CHOICE = {name: m.label for name, m in METHODS.items()}
