@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import math
+import time
 
 import ipywidgets as W
 from matplotlib.figure import Figure
@@ -106,6 +107,13 @@ def _same_position(control, new, current) -> bool:
     return False
 
 
+def _descendants(widget):
+    """The widget and every widget inside it (through ``children``)."""
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _descendants(child)
+
+
 class LivePanel(W.VBox):
     """Base class of every panel: controls, figures, status line, progress, stop.
 
@@ -163,6 +171,7 @@ class LivePanel(W.VBox):
         state.observe(self._show_status, names=["status", "ok", "busy"])
         state.observe(self._show_progress, names=["progress", "busy"])
         state.observe(self._result_changed, names="result")
+        self._last_resend = 0.0
         self._show_status()
         self._show_progress()
 
@@ -182,6 +191,8 @@ class LivePanel(W.VBox):
                     "made by widgets.figures.new_figure (plotly FigureWidget ships 5 MB per "
                     "figure and makes Voila pages take ~25 s to load)"
                 )
+        for fig in self.figures.values():
+            fig.canvas.on_msg(self._view_appeared)
         left = self.control_box() if left is None else left
         self.children = [
             self.title,
@@ -195,6 +206,25 @@ class LivePanel(W.VBox):
         if self.state.auto:
             self.state.request()
         return self
+
+    def _view_appeared(self, canvas, content, buffers) -> None:
+        """A figure's view now exists in a browser: send every widget's state once more.
+
+        Voila fetches all widget states once, when the page connects; an update that a worker
+        thread sends between that snapshot and the models' creation in the browser is dropped
+        (seen: a status line stuck at "computing" over an idle kernel). A canvas says
+        'initialized' once its view exists, when updates are surely received.
+        """
+        if not isinstance(content, dict) or content.get("type") != "initialized":
+            return
+        now = time.monotonic()
+        if now - self._last_resend < 0.5:  # one canvas of the panel is enough
+            return
+        self._last_resend = now
+        figures = {id(fig.canvas) for fig in self.figures.values()}
+        for widget in _descendants(self):
+            if id(widget) not in figures:
+                widget.send_state()
 
     # ------------------------------------------------------------------ headless API
     def wait(self, timeout: float | None = 30.0) -> bool:

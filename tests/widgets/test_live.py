@@ -401,3 +401,16 @@ def test_status_line_agrees_with_the_state_after_a_storm_of_changes():
         assert p.wait(10)
         assert not p.state.busy
         assert "up to date" in p.status.value, p.status.value
+
+
+def test_a_new_browser_view_gets_every_widget_state_again(monkeypatch):
+    p = SlowPanel()
+    assert p.wait(10)
+    sent = []
+    for w in (p.status, p.progress, p.controls["n"]):
+        monkeypatch.setattr(w, "send_state", lambda key=None, w=w: sent.append(w))
+    canvas = p.figures["f"].canvas
+    p._view_appeared(canvas, {"type": "resize"}, [])
+    assert sent == []
+    p._view_appeared(canvas, {"type": "initialized"}, [])
+    assert {id(w) for w in sent} == {id(p.status), id(p.progress), id(p.controls["n"])}
