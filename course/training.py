@@ -125,6 +125,7 @@ class Trainer:
         self.weights = [np.array(w) for w in self.initial.weights]
         self.biases = [np.array(b) for b in self.initial.biases]
         self.step = 0
+        self._record_every = 10
         self._steps: list[int] = []
         self._train_loss: list[float] = []
         self._test_loss: list[float] = []
@@ -183,13 +184,21 @@ class Trainer:
             gw = [gwl + self.lam * np.sign(w) for gwl, w in zip(gw, self.weights)]
         return gw, gb
 
+    #: At most this many recorded losses are kept: past it, every other one is dropped and the
+    #: recording interval doubles, so a long run's history stays small and evenly spread.
+    MAX_RECORDS = 1000
+
     def _record(self):
         self._steps.append(self.step)
         self._train_loss.append(self.loss(self.data.x_train, self.data.y_train))
         self._test_loss.append(self.loss(self.data.x_test, self.data.y_test))
+        if len(self._steps) > self.MAX_RECORDS:
+            for history in (self._steps, self._train_loss, self._test_loss):
+                del history[1::2]
+            self._record_every *= 2
 
-    def sgd_steps(self, k: int, record_every: int = 10) -> None:
-        """Take ``k`` SGD steps, recording the losses every ``record_every`` steps."""
+    def sgd_steps(self, k: int) -> None:
+        """Take ``k`` SGD steps, recording the losses every ``self._record_every`` steps."""
         x, y = self.data.x_train, self.data.y_train
         m = len(y)
         bs = min(self.batch_size, m)
@@ -200,7 +209,7 @@ class Trainer:
                 self.weights[l] -= self.lr * gw[l]
                 self.biases[l] -= self.lr * gb[l]
             self.step += 1
-            if self.step % record_every == 0:
+            if self.step % self._record_every == 0:
                 self._record()
         if not all(np.isfinite(w).all() for w in self.weights):
             raise FloatingPointError(

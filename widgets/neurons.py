@@ -466,7 +466,7 @@ class TrainingPanel(LivePanel):
         losses = np.r_[s.train_loss, s.test_loss]
         losses = losses[np.isfinite(losses) & (losses > 0)]
         if losses.size:
-            ax2.set_ylim(max(1e-4, 0.5 * losses.min()), 1.5 * losses.max())
+            ax2.set_ylim(max(1e-12, 0.5 * losses.min()), 1.5 * losses.max())
         ax2.set_xlim(0, max(10, int(s.steps[-1]) if len(s.steps) else 10))
         state = "training" if r.playing else "paused"
         self.info.value = (

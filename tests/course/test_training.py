@@ -118,3 +118,12 @@ def test_hyperparameters_are_validated(kw, match):
         Trainer(make_dataset("xor"), (2, 3, 1), **kw)
     with pytest.raises(ValueError, match="widths"):
         Trainer(make_dataset("xor"), (3, 3, 1))
+
+
+def test_a_long_run_keeps_a_bounded_evenly_spread_history():
+    t = Trainer(make_dataset("blobs", seed=0), (2, 4, 1), seed=0)
+    snap = t.train(30_000)
+    assert len(snap.steps) <= Trainer.MAX_RECORDS
+    assert snap.steps[0] == 0 and snap.steps[-1] >= 30_000 - 2 * t._record_every
+    gaps = np.diff(snap.steps)
+    assert gaps.max() <= 2 * gaps.min()  # evenly spread up to the latest doubling
