@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
+import pywt
+import scipy.fft as sfft
 
 __all__ = ["ShearletAtom", "default_shear_levels"]
 
@@ -206,3 +208,50 @@ def _fold_atom(window, atom, shape):
     p2 = np.arange(m2)
     twiddle = np.exp(-2j * np.pi * np.outer(np.arange(m1), p2) * (t / (m1 * m2)))
     return _Fold(grid, weight, pos, m1, m2, twiddle)
+
+
+class _CoarseWavelet:
+    """The low-pass band as a small real image, expanded in an orthonormal wavelet basis.
+
+    The window :math:`\\hat\\phi` is supported in the box :math:`|k_a| \\le r_a, |k_b| \\le r_b`
+    of integer frequencies. Placing :math:`\\hat\\phi \\hat x` (unitary DFT) on an
+    :math:`m_a \\times m_b` grid with :math:`m \\ge 2r + 2` and taking the unitary inverse DFT
+    gives a real image (the window is even) whose norm is :math:`\\|\\hat\\phi \\hat x\\|_2`: the
+    low-pass band sampled at its critical rate. An orthonormal periodized wavelet basis of that
+    image (down to an ``coarsest x coarsest`` grid) keeps the map an isometry.
+    """
+
+    def __init__(self, window, shape, wavelet="db4", coarsest=8):
+        fa, fb = _frequencies(shape)
+        rows = np.flatnonzero(np.any(window > 0, axis=1))
+        cols = np.flatnonzero(np.any(window > 0, axis=0))
+        ra, rb = int(np.abs(fa[rows]).max()), int(np.abs(fb[cols]).max())
+        if 2 * ra + 1 >= shape[0] or 2 * rb + 1 >= shape[1]:
+            raise ValueError("the low-pass band fills an axis; use coarse='folded'")
+        self.m = tuple(int(2 ** np.ceil(np.log2(2 * r + 2))) for r in (ra, rb))
+        self.level = int(np.log2(max(min(self.m) // coarsest, 1)))
+        ka, kb = np.meshgrid(np.arange(-ra, ra + 1), np.arange(-rb, rb + 1), indexing="ij")
+        self.src = np.ravel_multi_index((ka % shape[0], kb % shape[1]), shape).ravel()
+        self.dst = np.ravel_multi_index((ka % self.m[0], kb % self.m[1]), self.m).ravel()
+        self.weight = window.ravel()[self.src]
+        self.wavelet = wavelet
+        probe = pywt.wavedec2(np.zeros(self.m), wavelet, mode="periodization", level=self.level)
+        arr, self.slices = pywt.coeffs_to_array(probe)
+        self.size = arr.size
+
+    @property
+    def nbytes(self):
+        return self.src.nbytes + self.dst.nbytes + self.weight.nbytes
+
+    def analyze(self, spec_flat, dtype):
+        g = np.zeros(self.m[0] * self.m[1], dtype=spec_flat.dtype)
+        g[self.dst] = spec_flat[self.src] * self.weight.astype(dtype)
+        img = sfft.ifft2(g.reshape(self.m), norm="ortho").real
+        c = pywt.wavedec2(img, self.wavelet, mode="periodization", level=self.level)
+        return pywt.coeffs_to_array(c)[0].ravel().astype(dtype, copy=False)
+
+    def synthesize_into(self, coeffs, spec_flat):
+        c = pywt.array_to_coeffs(coeffs.reshape(self.m), self.slices, output_format="wavedec2")
+        img = pywt.waverec2(c, self.wavelet, mode="periodization")
+        g = sfft.fft2(img, norm="ortho").ravel()
+        spec_flat[self.src] += g[self.dst] * self.weight

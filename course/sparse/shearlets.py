@@ -68,6 +68,7 @@ from ._windows import (
     ShearletAtom,
     _atoms,
     _check_levels,
+    _CoarseWavelet,
     _filters,
     _fold_atom,
     default_shear_levels,
@@ -85,9 +86,11 @@ __all__ = [
 ]
 
 #: Relative width of the radial Meyer transition (band j rises on [c_j, c_j (1 + transition)]).
-TRANSITION = 0.5
+TRANSITION = 0.25
 #: Width of the angular transition of V, in units of one shear step.
-OVERLAP = 0.5
+OVERLAP = 0.25
+#: How the decimated system samples its low-pass band (see :class:`DecimatedShearletSystem`).
+COARSE = ("wavelet", "folded")
 
 
 def _check_shape(shape, scales):
@@ -231,8 +234,19 @@ class DecimatedShearletSystem:
     kind = "decimated"
 
     def __init__(
-        self, shape, *, scales=4, transition=TRANSITION, overlap=OVERLAP, shear_levels=None
+        self,
+        shape,
+        *,
+        scales=4,
+        transition=TRANSITION,
+        overlap=OVERLAP,
+        shear_levels=None,
+        coarse="wavelet",
     ):
+        if coarse not in COARSE:
+            raise ValueError(
+                f"coarse must be one of {', '.join(map(repr, COARSE))}; got {coarse!r}"
+            )
         levels = _check_levels(shear_levels, scales)
         self.base = _cached(tuple(shape), scales, transition, overlap, levels, "undecimated")
         self.shear_levels = levels
@@ -240,7 +254,15 @@ class DecimatedShearletSystem:
         self.folds = tuple(
             _fold_atom(w, a, self.shape) for w, a in zip(self.base.filters, self.atoms, strict=True)
         )
+        self.coarse = None
+        if coarse == "wavelet":
+            try:
+                self.coarse = _CoarseWavelet(self.base.filters[0], self.shape)
+            except ValueError:  # a tiny image whose low-pass band fills an axis: keep the fold
+                pass
         sizes = [2 * f.m1 * f.m2 for f in self.folds]
+        if self.coarse is not None:
+            sizes[0] = self.coarse.size
         self.offsets = np.concatenate([[0], np.cumsum(sizes)])
         self.n_coefficients = int(self.offsets[-1])
 
@@ -258,7 +280,7 @@ class DecimatedShearletSystem:
         own = sum(
             f.grid.nbytes + f.weight.nbytes + f.pos.nbytes + f.twiddle.nbytes for f in self.folds
         )
-        return own + self.base.nbytes
+        return own + self.base.nbytes + (self.coarse.nbytes if self.coarse is not None else 0)
 
     def decompose(self, x) -> np.ndarray:
         """All real coefficients as one vector of length ``n_coefficients``, dtype of ``x``."""
@@ -267,7 +289,12 @@ class DecimatedShearletSystem:
         cdt = np.complex64 if single else np.complex128
         spec = sfft.fft2(x, norm="ortho").ravel()
         out = np.empty(self.n_coefficients, dtype=x.dtype)
-        for f, lo, hi in zip(self.folds, self.offsets[:-1], self.offsets[1:], strict=True):
+        for i, (f, lo, hi) in enumerate(
+            zip(self.folds, self.offsets[:-1], self.offsets[1:], strict=True)
+        ):
+            if i == 0 and self.coarse is not None:
+                out[lo:hi] = self.coarse.analyze(spec, x.dtype)
+                continue
             g = np.zeros(f.m1 * f.m2, dtype=cdt)
             g[f.pos] = spec[f.grid] * f.weight.astype(x.dtype)
             h = sfft.ifft(g.reshape(f.m1, f.m2), axis=1, norm="ortho") * f.twiddle.astype(cdt)
@@ -283,9 +310,14 @@ class DecimatedShearletSystem:
         single = c.dtype == np.float32
         cdt = np.complex64 if single else np.complex128
         spec = np.zeros(int(np.prod(self.shape)), dtype=cdt)
-        for f, lo, hi in zip(self.folds, self.offsets[:-1], self.offsets[1:], strict=True):
+        for i, (f, lo, hi) in enumerate(
+            zip(self.folds, self.offsets[:-1], self.offsets[1:], strict=True)
+        ):
             half = (hi - lo) // 2
             if not np.any(c[lo:hi]):
+                continue
+            if i == 0 and self.coarse is not None:
+                self.coarse.synthesize_into(c[lo:hi].astype(np.float64), spec)
                 continue
             z = (c[lo : lo + half] + 1j * c[lo + half : hi]).reshape(f.m1, f.m2).astype(cdt)
             h = sfft.fft(z, axis=0, norm="ortho") * np.conj(f.twiddle).astype(cdt)
@@ -306,9 +338,10 @@ KINDS = {"undecimated": ShearletSystem, "decimated": DecimatedShearletSystem}
 
 
 @functools.lru_cache(maxsize=8)
-def _cached(shape, scales, transition, overlap, levels, kind):
+def _cached(shape, scales, transition, overlap, levels, kind, coarse="wavelet"):
+    extra = {"coarse": coarse} if kind == "decimated" else {}
     return KINDS[kind](
-        shape, scales=scales, transition=transition, overlap=overlap, shear_levels=levels
+        shape, scales=scales, transition=transition, overlap=overlap, shear_levels=levels, **extra
     )
 
 
@@ -320,6 +353,7 @@ def shearlet_system(
     transition: float = TRANSITION,
     overlap: float = OVERLAP,
     shear_levels=None,
+    coarse: str = "wavelet",
 ):
     r"""The shearlet system for images of ``shape``; built once per arguments, then cached.
 
@@ -338,6 +372,10 @@ def shearlet_system(
     shear_levels : sequence of int, optional
         :math:`s_j` for each scale (:math:`2^{s_j+2}` atoms at scale j); default
         :func:`default_shear_levels`.
+    coarse : {"wavelet", "folded"}
+        Decimated system only: the low-pass band as a small real image in an orthonormal db4
+        wavelet basis down to an 8 x 8 grid (isotropic coarse scales, as few coefficients at
+        small N as a wavelet basis), or folded like the other atoms.
 
     Returns
     -------
@@ -360,7 +398,9 @@ def shearlet_system(
         raise ValueError(f"overlap must be in (0, 1); got {overlap!r}")
     shape = _check_shape(shape, scales)
     levels = _check_levels(shear_levels, int(scales))
-    return _cached(shape, int(scales), float(transition), float(overlap), levels, kind)
+    if coarse not in COARSE:
+        raise ValueError(f"coarse must be one of {', '.join(map(repr, COARSE))}; got {coarse!r}")
+    return _cached(shape, int(scales), float(transition), float(overlap), levels, kind, coarse)
 
 
 def decompose(x, *, scales: int = 4, kind: str = "undecimated"):
