@@ -20,7 +20,15 @@ import ipywidgets as W
 import numpy as np
 
 from course.sparse.cartoon import cartoon
-from course.sparse.nterm import compare, expansion, l2_norm, theory_rates
+from course.sparse.nterm import (
+    compare_steps,
+    default_n_terms,
+    default_range,
+    expansion,
+    l2_norm,
+    refit,
+    theory_rates,
+)
 from course.sparse.relu import ReluSweep, relu_sweep
 from course.sparse.shearlets import shearlet_system
 
@@ -51,6 +59,12 @@ SYSTEM_NAMES = {
     "shearlet": "shearlets",
     "curvelet": "curvelets",
 }
+#: N-term methods offered for the frames (bases always keep their N largest coefficients).
+METHOD_NAMES = {
+    "pursuit": "iterative hard thresholding",
+    "largest": "N largest coefficients",
+}
+
 _SCALES = 4  # band-pass scales of shearlets and curvelets at 256 x 256
 
 
@@ -150,24 +164,52 @@ class NTermResult:
     errors: dict  # system -> ||f - f_N|| / ||f||
     labels: dict  # system -> legend text with the redundancy
     original: np.ndarray
+    method: str = "largest"  # how the frames' approximations were found
 
 
 class NTermState(LiveState):
-    """Keep the N largest (real) coefficients in each system; N on a log slider."""
+    """N-term approximations in each system; N on a log slider.
+
+    Bases keep their N largest coefficients (optimal for a basis). Frames do the same, or, with
+    ``method="pursuit"``, improve on it by iterative hard thresholding: the N largest coefficients
+    are drawn at once, the pursuit (about 0.5 s) follows.
+    """
 
     n_terms = param(FloatRange(default=500, min=10, max=20000, log=True, label="$N$ terms"))
+    method = param(Choice(default="pursuit", options=METHOD_NAMES, label="frames"))
     seed = param(IntRange(default=0, min=0, max=50, label="cartoon seed"))
 
-    def compute(self, n_terms, seed):
+    def compute(self, n_terms, method, seed):
         n = int(round(n_terms))
         f = _cartoon(seed).image
         images, errors, labels = {}, {}, {}
-        for s, e in _expansions(seed).items():
+        expansions = _expansions(seed)
+        for s, e in expansions.items():
             img = e.approximation(min(n, e.n_coefficients))
             images[s] = img
             errors[s] = l2_norm(f - img) / e.norm
             labels[s] = e.label
-        return NTermResult(n, images, errors, labels, f)
+        first = NTermResult(n, images, errors, labels, f, "largest")
+        if method == "largest":
+            return first
+        return self._pursue(first, expansions, f)
+
+    @staticmethod
+    def _pursue(first, expansions, f):
+        images, errors = dict(first.images), dict(first.errors)
+        frames = [s for s, e in expansions.items() if not e.orthonormal]
+        for i, s in enumerate(frames):
+            yield Progress(
+                i / len(frames),
+                NTermResult(first.n_terms, dict(images), dict(errors), first.labels, f, "largest"),
+                f"iterative hard thresholding: {SYSTEM_NAMES[s]}",
+            )
+            e = expansions[s]
+            coeffs, history = e.pursuit(min(first.n_terms, e.n_coefficients), f)
+            if history[-1] < errors[s]:
+                images[s] = e.synthesize(coeffs)
+                errors[s] = l2_norm(f - images[s]) / e.norm
+        return NTermResult(first.n_terms, images, errors, first.labels, f, "pursuit")
 
 
 class NTermPanel(LivePanel):
@@ -175,7 +217,9 @@ class NTermPanel(LivePanel):
 
     def __init__(self, **values):
         super().__init__(
-            NTermState(compute_now=False, **values), title="Best N-term approximation, side by side"
+            NTermState(compute_now=False, **values),
+            title="Best N-term approximation, side by side",
+            show_progress=True,
         )
         fig, axes = new_figure(900, 270, ncols=4)
         self._ims, self._axes = {}, {}
@@ -193,7 +237,10 @@ class NTermPanel(LivePanel):
     def render(self, r: NTermResult):
         for s, ax in self._axes.items():
             self._ims[s].set_data(r.images[s])
-            ax.set_title(f"{r.labels[s]}\nN = {r.n_terms}: error {r.errors[s]:.3g}", fontsize=8)
+            how = " (IHT)" if r.method == "pursuit" and s in ("shearlet", "curvelet") else ""
+            ax.set_title(
+                f"{r.labels[s]}\nN = {r.n_terms}: error {r.errors[s]:.3g}{how}", fontsize=8
+            )
 
 
 # ================================================================================= atoms
@@ -317,35 +364,89 @@ class RateResult:
 
 #: Ends of the fit range offered (exact values: a log slider would snap 50 to 50.15).
 FIT_FROM = (10, 20, 50, 100, 200, 500, 1000, 2000)
-FIT_TO = (100, 200, 400, 800, 1600, 3200, 6400, 16000)
+FIT_TO = (100, 200, 400, 819, 1600, 3200, 6400, 16384)
+#: How far N is plotted: the default range (50 to pixels/80), or on to a quarter of the pixels,
+#: where the pixel grid takes over.
+N_MAX = {819: "819 (default range)", 16384: "16384 (into the pixel regime)"}
+
+
+def _rate_n_terms(n_max: int) -> np.ndarray:
+    lo, hi = default_range((SIZE, SIZE))
+    if n_max <= hi:
+        return default_n_terms((SIZE, SIZE))
+    return np.unique(np.round(np.geomspace(lo, n_max, 20)).astype(int))
+
+
+#: Finished comparisons, keyed by (seed, n_max, method): a new fit range only refits.
+_COMPARISONS: dict = {}
 
 
 class RateState(LiveState):
-    """Error against N on log-log axes, with slopes fitted on ``[fit_min, fit_max]``."""
+    """Error against N on log-log axes, with slopes fitted on ``[fit_min, fit_max]``.
+
+    For the frames the default N-term approximation is iterative hard thresholding, computed in
+    the background (about 7 s at 256 x 256); the curves of the N largest coefficients come first.
+    """
 
     fit_min = param(Choice(default=50, options=FIT_FROM, label="fit from $N$"))
-    fit_max = param(Choice(default=800, options=FIT_TO, label="fit to $N$"))
+    fit_max = param(Choice(default=819, options=FIT_TO, label="fit to $N$"))
+    n_max = param(Choice(default=819, options=N_MAX, label="plot $N$ up to"))
+    method = param(Choice(default="pursuit", options=METHOD_NAMES, label="frames"))
     seed = param(IntRange(default=0, min=0, max=50, label="cartoon seed"))
 
-    def compute(self, fit_min, fit_max, seed):
+    def compute(self, fit_min, fit_max, n_max, method, seed):
         if fit_min >= fit_max:
             raise ValueError(f"fit_min must be below fit_max; got {fit_min:g} >= {fit_max:g}")
-        f = _cartoon(seed).image
-        comp = compare(f, tuple(SYSTEM_NAMES), fit_range=(fit_min, fit_max), scales=_SCALES)
-        anchor = comp.curve("wavelet").error[0]
-        theory = theory_rates(comp.curves[0].n_terms, anchor=anchor)
         old = self.result
         keep = old.relu if isinstance(old, RateResult) and old.seed == seed else None
-        return RateResult(comp, theory, seed, keep)
+        key = (seed, n_max, method)
+        if key in _COMPARISONS:
+            comp = refit(_COMPARISONS[key], (fit_min, fit_max))
+            return self._result(comp, seed, keep)
+        return self._stream(key, fit_min, fit_max, keep)
+
+    def _stream(self, key, fit_min, fit_max, keep):
+        seed, n_max, method = key
+        f = _cartoon(seed).image
+        job = compare_steps(
+            f,
+            tuple(SYSTEM_NAMES),
+            n_terms=_rate_n_terms(n_max),
+            fit_range=(fit_min, fit_max),
+            scales=_SCALES,
+            method=method,
+            expansions=_expansions(seed),
+        )
+        while True:
+            try:
+                item = next(job)
+            except StopIteration as stop:
+                comp = stop.value
+                break
+            yield Progress(item.fraction, self._result(item.partial, seed, keep), item.message)
+        _COMPARISONS[key] = comp
+        while len(_COMPARISONS) > 8:
+            _COMPARISONS.pop(next(iter(_COMPARISONS)))
+        return self._result(comp, seed, keep)
+
+    @staticmethod
+    def _result(comp, seed, relu):
+        anchor = comp.curve("wavelet").error[0]
+        theory = theory_rates(comp.curves[0].n_terms, anchor=anchor)
+        return RateResult(comp, theory, seed, relu)
 
     def train(self, *, steps: int = 1000, sizes=None):
         """Start the ReLU sweep on the runner (the Train button); stop cancels it."""
         self.run(self._train_job, steps, sizes)
 
     def _train_job(self, steps, sizes):
-        base = self.result
-        if not isinstance(base, RateResult) or base.seed != self.seed:
-            base = self.compute(**self.params())
+        # the curves first (if the pursuit was interrupted, it is finished here), then the nets
+        key = (self.seed, self.n_max, self.method)
+        fit = (self.fit_min, self.fit_max)
+        if key in _COMPARISONS:
+            base = self._result(refit(_COMPARISONS[key], fit), self.seed, None)
+        else:
+            base = yield from self._stream(key, *fit, None)
         f = _cartoon(base.seed).image  # the same 256 x 256 image as the N-term curves
         kwargs = {} if sizes is None else {"sizes": sizes}
         sweep = None
@@ -364,9 +465,11 @@ class RatePanel(LivePanel):
             show_progress=True,
         )
         fig, ax = new_figure(760, 430)
-        self._lines = {}
-        for s in SYSTEM_NAMES:
-            (self._lines[s],) = ax.loglog([1, 2], [1, 1], "o-", ms=3, lw=1.5, label=s)
+        self._lines, self._largest = {}, {}
+        for s, color in zip(SYSTEM_NAMES, ("tab:gray", "tab:blue", "tab:red", "tab:green")):
+            (self._lines[s],) = ax.loglog([1, 2], [1, 1], "o-", ms=3, lw=1.5, color=color, label=s)
+            # frames: the N largest coefficients, faint, under the pursuit's curve
+            (self._largest[s],) = ax.loglog([], [], ":", lw=1, color=color, alpha=0.7)
         self._theory = {}
         for name, style in zip(
             ("N^-1/4 (Fourier)", "N^-1/2 (wavelets)", "N^-1 (log N)^3/2 (shearlets, curvelets)"),
@@ -400,29 +503,48 @@ class RatePanel(LivePanel):
 
     def render(self, r: RateResult):
         ax = self._ax
-        for c in r.comparison.curves:
+        comp = r.comparison
+        pursuit = comp.method == "pursuit"
+        for c in comp.curves:
             line = self._lines[c.system]
             line.set_data(c.n_terms, c.error)
             slope = f"slope {c.fit.slope:.2f}" if c.fit is not None else "no fit"
             line.set_label(f"{c.label}: {slope}")
-        n = r.comparison.curves[0].n_terms
+            faint = self._largest[c.system]
+            if pursuit and c.largest is not None and np.any(c.largest != c.error):
+                faint.set_data(c.n_terms, c.largest)
+                faint.set_label(f"{SYSTEM_NAMES[c.system]}: N largest coefficients only")
+            else:
+                faint.set_data([], [])
+                faint.set_label("_hidden")
+        n = comp.curves[0].n_terms
         for name, values in r.theory.items():
             self._theory[name].set_data(n, values)
-        lo, hi = r.comparison.fit_range
+        lo, hi = comp.fit_range
         self._band.set_x(lo)
         self._band.set_width(hi - lo)
+        xs, ys = [n], [c.error for c in comp.curves]
         if r.relu is not None:
             self._relu.set_data(r.relu.n_weights, r.relu.errors)
             cur = r.relu.current
             self._relu_now.set_data([cur.n_weights] if cur else [], [cur.error] if cur else [])
+            xs.append(np.asarray(r.relu.n_weights, dtype=float))
+            ys.append(np.asarray(r.relu.errors, dtype=float))
         else:
             self._relu.set_data([], [])
             self._relu_now.set_data([], [])
-        errs = np.concatenate([c.error for c in r.comparison.curves])
-        errs = errs[errs > 0]
-        ax.set_xlim(n[0] * 0.8, n[-1] * 1.25)
-        ax.set_ylim(max(errs.min(), 1e-5) * 0.7, 1.3)
+        x = np.concatenate(xs)
+        y = np.concatenate(ys + [c.largest for c in comp.curves if c.largest is not None])
+        x, y = x[x > 0], y[np.isfinite(y) & (y > 0)]
+        ax.set_xlim(x.min() * 0.8, x.max() * 1.25)
+        ax.set_ylim(max(y.min(), 1e-5) * 0.7, min(y.max() * 1.5, 2.0))
+        how = (
+            "frames: iterative hard thresholding (solid), N largest coefficients (dotted)"
+            if pursuit
+            else "every system: its N largest coefficients"
+        )
         ax.set_title(
-            f"fitted on {lo:g} \u2264 N \u2264 {hi:g} (shaded); image {SIZE}x{SIZE}", fontsize=9
+            f"image {SIZE}x{SIZE}; slopes fitted on {lo:g} \u2264 N \u2264 {hi:g} (shaded)\n{how}",
+            fontsize=9,
         )
         ax.legend(fontsize=7, loc="lower left")

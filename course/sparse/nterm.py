@@ -41,6 +41,7 @@ References
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ __all__ = [
     "nterm_curve",
     "compare",
     "compare_steps",
+    "refit",
     "default_n_terms",
     "default_range",
     "METHODS",
@@ -267,8 +269,8 @@ def _wavelet(image, *, wavelet="db4", level=None, **_):
     w = pywt.Wavelet(wavelet)
     if not w.orthogonal:
         raise ValueError(f"wavelet must be an orthonormal family; got {wavelet!r}")
-    if level is None:
-        level = min(pywt.dwtn_max_level(image.shape, w), 5)
+    if level is None:  # down to an 8 x 8 coarse grid, like the shearlets' coarse part
+        level = max(min(pywt.dwtn_max_level(image.shape, w), int(np.log2(min(image.shape) / 8))), 1)
     if any(s % 2**level for s in image.shape):
         raise ValueError(
             f"image sides must be divisible by 2**level = {2**level} for an orthonormal "
@@ -544,6 +546,15 @@ class Comparison:
             if c.system == system:
                 return c
         raise ValueError(f"no curve for system {system!r}")
+
+
+def refit(comparison: Comparison, fit_range) -> Comparison:
+    """The same curves with slopes fitted on another range (no new approximations)."""
+    fit_range = tuple(float(v) for v in fit_range)
+    curves = tuple(
+        dataclasses.replace(c, fit=_fit(c.n_terms, c.error, fit_range)) for c in comparison.curves
+    )
+    return Comparison(curves, fit_range, comparison.method)
 
 
 def compare(

@@ -115,7 +115,8 @@ def test_rate_panel_and_relu_job():
     p.controls["fit_min"].set_state({"value": 123})
     assert not p.state.ok and "fit_min" in p.state.status and p.state.fit_min == 2000
     p.controls["fit_min"].value = 50
-    p.controls["fit_max"].value = 800
+    p.controls["fit_max"].value = 819
+    p.controls["method"].value = "largest"  # quick curves for the training part of the test
     p.controls["seed"].value = 2
     assert p.wait(60) and p.state.ok
     # a tiny training job on the runner: partial results then a final sweep
@@ -142,3 +143,48 @@ def test_relu_job_can_be_stopped():
     assert p.wait(60)
     r = p.state.result
     assert r.relu is None or len(r.relu.fits) == 0
+
+
+def test_rate_panel_pursuit_streams_and_is_reused_for_a_new_fit_range():
+    import time
+
+    from widgets import nterm
+
+    nterm._COMPARISONS.clear()  # another test may have finished this pursuit already
+    p = RatePanel()
+    drawn = []
+    p.state.observe(lambda ch: drawn.append(ch["new"]), "result")
+    assert p.wait(120) and p.state.ok, p.state.status
+    comp = p.state.result.comparison
+    assert comp.method == "pursuit"
+    sh, wav = comp.curve("shearlet"), comp.curve("wavelet")
+    assert np.all(sh.error <= sh.largest) and np.all(sh.error < wav.error)
+    # partial results were shown while the pursuit ran (first: the N largest coefficients)
+    assert len(drawn) > 3 and np.array_equal(
+        drawn[0].comparison.curve("shearlet").error, sh.largest
+    )
+    np.testing.assert_array_equal(p._largest["shearlet"].get_ydata(), sh.largest)
+    # another fit range refits the finished curves: no new pursuit
+    t = time.perf_counter()
+    p.controls["fit_max"].value = 400
+    assert p.wait(30) and p.state.ok
+    assert time.perf_counter() - t < 2
+    again = p.state.result.comparison.curve("shearlet")
+    np.testing.assert_array_equal(again.error, sh.error)
+    assert again.fit.n_max <= 400 and again.fit.slope != sh.fit.slope
+
+
+def test_nterm_panel_pursuit_improves_the_frames(nterm_panel):
+    p = nterm_panel
+    p.controls["method"].value = "largest"
+    p.controls["n_terms"].value = 400
+    assert p.wait(30)
+    largest = p.state.result.errors
+    p.controls["method"].value = "pursuit"
+    assert p.wait(60) and p.state.ok
+    r = p.state.result
+    assert r.method == "pursuit"
+    for s in ("shearlet", "curvelet"):
+        assert r.errors[s] < largest[s]
+    for s in ("fourier", "wavelet"):
+        assert r.errors[s] == largest[s]
