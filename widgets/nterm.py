@@ -464,7 +464,8 @@ class RatePanel(LivePanel):
             title="Error of N-term approximation against N",
             show_progress=True,
         )
-        fig, ax = new_figure(760, 430)
+        fig, ax = new_figure(980, 440)
+        self._fig, self._legend = fig, None
         self._lines, self._largest = {}, {}
         for s, color in zip(SYSTEM_NAMES, ("tab:gray", "tab:blue", "tab:red", "tab:green")):
             (self._lines[s],) = ax.loglog([1, 2], [1, 1], "o-", ms=3, lw=1.5, color=color, label=s)
@@ -547,4 +548,10 @@ class RatePanel(LivePanel):
             f"image {SIZE}x{SIZE}; slopes fitted on {lo:g} \u2264 N \u2264 {hi:g} (shaded)\n{how}",
             fontsize=9,
         )
-        ax.legend(fontsize=7, loc="lower left")
+        if self._legend is not None:
+            self._legend.remove()
+        # outside the axes, so that no curve hides behind it (constrained layout makes room)
+        handles = [h for h in ax.get_lines() if not h.get_label().startswith("_")]
+        self._legend = self._fig.legend(
+            handles=handles, loc="outside right upper", fontsize=7, frameon=False
+        )
