@@ -17,7 +17,7 @@ from course.sparse.shearlets import shearlet_system
 
 from .harness import measure, measure_control, rss_mb, summary, write_results
 
-N_VALUES = [13, 40, 120, 400, 1300, 4000, 13000, 20000]
+N_VALUES = [13, 40, 120, 400, 1300, 4000, 10000]
 
 
 def main() -> dict:

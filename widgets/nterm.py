@@ -175,7 +175,8 @@ class NTermState(LiveState):
     are drawn at once, the pursuit (about 0.5 s) follows.
     """
 
-    n_terms = param(FloatRange(default=500, min=10, max=20000, log=True, label="$N$ terms"))
+    # on the slider grid (exponent steps of 0.05 from 10 to 10^4): the readout shows the same N
+    n_terms = param(FloatRange(default=200, min=10, max=10000, log=True, label="$N$ terms"))
     method = param(Choice(default="pursuit", options=METHOD_NAMES, label="frames"))
     seed = param(IntRange(default=0, min=0, max=50, label="cartoon seed"))
 

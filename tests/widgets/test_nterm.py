@@ -188,3 +188,13 @@ def test_nterm_panel_pursuit_improves_the_frames(nterm_panel):
         assert r.errors[s] < largest[s]
     for s in ("fourier", "wavelet"):
         assert r.errors[s] == largest[s]
+
+
+def test_n_slider_readout_shows_the_default_n(nterm_panel):
+    # a log slider shows the nearest point of its grid; the default must read as itself
+    import math
+
+    c = nterm_panel.controls["n_terms"]
+    default = type(nterm_panel.state).n_terms.default_value
+    k = round((math.log10(default) - c.min) / c.step)
+    assert format(10 ** (c.min + k * c.step), c.readout_format) == f"{default:g}"
