@@ -386,7 +386,7 @@ class RateState(LiveState):
     """Error against N on log-log axes, with slopes fitted on ``[fit_min, fit_max]``.
 
     For the frames the default N-term approximation is iterative hard thresholding, computed in
-    the background (about 7 s at 256 x 256); the curves of the N largest coefficients come first.
+    the background (about 3 s at 256 x 256); the curves of the N largest coefficients come first.
     """
 
     fit_min = param(Choice(default=50, options=FIT_FROM, label="fit from $N$"))
@@ -541,7 +541,7 @@ class RatePanel(LivePanel):
         ax.set_xlim(x.min() * 0.8, x.max() * 1.25)
         ax.set_ylim(max(y.min(), 1e-5) * 0.7, min(y.max() * 1.5, 2.0))
         how = (
-            "frames: iterative hard thresholding (solid), N largest coefficients (dotted)"
+            "frames: iterative hard thresholding continued along N (solid), N largest (dotted)"
             if pursuit
             else "every system: its N largest coefficients"
         )

@@ -14,8 +14,9 @@ the N largest frame coefficients and synthesizing with the adjoint gives an N-te
 whose error is computed by reconstruction; it is an upper bound of :math:`\sigma_N(f)` and is what
 the optimality theorems bound. In a redundant frame other coefficients on other index sets can
 do much better: :func:`iterative_hard_thresholding` (Blumensath and Davies 2008) starts from the
-N largest coefficients and never increases the error, and :meth:`Expansion.best_errors` reports
-the better of the two, a sharper upper bound of :math:`\sigma_N(f)` with the same count N. Every count N is a count of *real* numbers, and every system's
+N largest coefficients (or, along increasing N, from the previous N's solution when that is
+better) and never increases the error: a sharper upper bound of :math:`\sigma_N(f)` with the
+same count N. Every count N is a count of *real* numbers, and every system's
 redundancy (real coefficients per pixel) is reported.
 
 Errors are relative, :math:`\|f - f_N\|_2 / \|f\|_2`, **not squared** (papers often state
@@ -71,10 +72,13 @@ __all__ = [
     "theory_rates",
     "iterative_hard_thresholding",
     "PURSUIT_ITERATIONS",
+    "PURSUIT_TOL",
 ]
 
-#: Iterations of :func:`iterative_hard_thresholding` used for the rate curves.
+#: Iterations of :func:`iterative_hard_thresholding` used for the rate curves (at most), and the
+#: relative decrease of the error below which it stops.
 PURSUIT_ITERATIONS = 40
+PURSUIT_TOL = 1e-3
 
 
 @dataclass(frozen=True)
@@ -142,17 +146,28 @@ class Expansion:
             return self.tail()[n_terms] / self.norm
         return np.array([_l2(image - self.approximation(int(n))) / self.norm for n in n_terms])
 
-    def pursuit(self, n_terms: int, image, *, iterations: int = PURSUIT_ITERATIONS):
+    def pursuit(self, n_terms: int, image, *, start=None, iterations: int = PURSUIT_ITERATIONS):
         """The better N-term approximation of iterative hard thresholding (a frame) or the N
         largest coefficients (a basis, where that is optimal). Returns ``(coeffs, history)``;
-        ``history`` holds the relative error at the start and after each iteration."""
+        ``history`` holds the relative error at the start and after each iteration.
+
+        ``start`` (a frame only): the coefficients of another approximation, e.g. the result for
+        a smaller N (continuation). The pursuit starts from the better of ``H_N(start +
+        analyze(f - synthesize(start)))`` and the N largest coefficients, so its error is never
+        above that of the N largest coefficients.
+        """
         n = _check_n(n_terms, self.n_coefficients)
-        start = self.kept(n)
+        first = self.kept(n)
         if self.orthonormal or self.analyze is None:
-            err = _l2(image - self.synthesize(start)) / self.norm
-            return start, np.array([err])
+            err = _l2(image - self.synthesize(first)) / self.norm
+            return first, np.array([err])
+        if start is not None:
+            start = np.asarray(start, dtype=float)
+            warm = _hard(start + self.analyze(image - self.synthesize(start)), n)
+            if _l2(image - self.synthesize(warm)) < _l2(image - self.synthesize(first)):
+                first = warm
         return iterative_hard_thresholding(
-            self.analyze, self.synthesize, image, n, start=start, iterations=iterations
+            self.analyze, self.synthesize, image, n, start=first, iterations=iterations
         )
 
     def best_errors(self, n_terms, image, *, iterations: int = PURSUIT_ITERATIONS):
@@ -174,7 +189,14 @@ def _hard(c, n):
 
 
 def iterative_hard_thresholding(
-    analyze, synthesize, image, n_terms: int, *, start=None, iterations: int = PURSUIT_ITERATIONS
+    analyze,
+    synthesize,
+    image,
+    n_terms: int,
+    *,
+    start=None,
+    iterations: int = PURSUIT_ITERATIONS,
+    tol: float = PURSUIT_TOL,
 ):
     r"""N-term approximation in a frame by iterative hard thresholding.
 
@@ -198,7 +220,9 @@ def iterative_hard_thresholding(
     start : ndarray, optional
         N-sparse start; default the N largest entries of ``analyze(image)``.
     iterations : int
-        At most this many steps (stops earlier when the error stops falling).
+        At most this many steps.
+    tol : float
+        Stop after a step that lowers the error by less than this fraction.
 
     Returns
     -------
@@ -222,7 +246,7 @@ def iterative_hard_thresholding(
         err = _l2(new_residual) / norm
         c, residual = new, new_residual
         history.append(err)
-        if history[-2] - err <= 1e-6 * history[-2]:
+        if history[-2] - err <= tol * history[-2]:
             break
     return c, np.array(history)
 
@@ -424,8 +448,8 @@ class NTermCurve:
     fit : RateFit or None
         Slope fitted on the stated range (None if the range holds fewer than two points).
     method : {"largest", "pursuit"}
-        Keep the N largest coefficients, or the better of that and iterative hard thresholding
-        (the same for a basis).
+        Keep the N largest coefficients, or iterative hard thresholding continued along
+        increasing N (never worse than the N largest; the same for a basis).
     largest : ndarray
         The errors of keeping the N largest coefficients (equal to ``error`` for a basis).
     """
@@ -484,8 +508,9 @@ def nterm_curve(
     """Errors of the N-term approximations of ``image`` for each N, and the fitted slope.
 
     ``fit_range=(n_min, n_max)``, by default :func:`default_range`. ``method="pursuit"`` runs
-    :func:`iterative_hard_thresholding` for frames (about 0.1 s per N for the shearlets at
-    256 x 256, 0.4 s for the curvelets).
+    :func:`iterative_hard_thresholding` for frames along increasing N, each N starting from the
+    better of its N largest coefficients and the previous N's solution (continuation; about
+    0.4 s for the 12 default N of the shearlets at 256 x 256, 2.4 s for the curvelets).
     """
     return run_to_end(
         _curve_steps(
@@ -516,10 +541,13 @@ def _curve_steps(image, system, n_terms, fit_range, wavelet, scales, expanded, m
         largest,
     )
     if method == "pursuit" and not e.orthonormal and e.analyze is not None:
-        for i, n in enumerate(n_terms):
-            yield Progress(i / len(n_terms), curve)
+        # continuation: along increasing N, each pursuit may start from the previous solution
+        previous = None
+        for k, i in enumerate(np.argsort(n_terms, kind="stable")):
+            yield Progress(k / len(n_terms), curve)
+            previous, history = e.pursuit(int(n_terms[i]), f, start=previous, iterations=iterations)
             err = err.copy()
-            err[i] = min(e.pursuit(int(n), f, iterations=iterations)[1][-1], largest[i])
+            err[i] = min(history[-1], largest[i])
             curve = NTermCurve(
                 e.system,
                 e.label,

@@ -89,6 +89,19 @@ def test_iht_never_increases_the_error_in_a_parseval_frame(image, system):
         assert err < e.errors([n], image)[0]
 
 
+def test_pursuit_from_any_start_is_never_worse_than_the_n_largest(image):
+    # the continuation start is only taken if it is better than the N largest coefficients
+    e = expansion(image, "shearlet")
+    rng = np.random.default_rng(0)
+    bad = np.zeros(e.n_coefficients)
+    bad[rng.choice(e.n_coefficients, 30, replace=False)] = 10.0
+    good, _ = e.pursuit(60, image)
+    for start in (bad, good):
+        _, hist = e.pursuit(100, image, start=start, iterations=3)
+        assert hist[0] <= e.errors([100], image)[0] + 1e-15
+        assert np.all(np.diff(hist) <= 1e-12)
+
+
 def test_iht_in_an_orthonormal_basis_stays_at_the_optimum(image):
     # for a basis, keeping the N largest coefficients is optimal: it is a fixed point of IHT
     e = expansion(image, "wavelet")
