@@ -170,14 +170,6 @@ class Expansion:
             self.analyze, self.synthesize, image, n, start=first, iterations=iterations
         )
 
-    def best_errors(self, n_terms, image, *, iterations: int = PURSUIT_ITERATIONS):
-        """Relative errors of :meth:`pursuit` for each N (for a basis: :meth:`errors`)."""
-        if self.orthonormal or self.analyze is None:
-            return self.errors(n_terms, image)
-        return np.array(
-            [self.pursuit(int(n), image, iterations=iterations)[1][-1] for n in n_terms]
-        )
-
 
 def _hard(c, n):
     """Keep the n entries of largest magnitude (ties broken by position), zero the rest."""
@@ -512,53 +504,40 @@ def nterm_curve(
     better of its N largest coefficients and the previous N's solution (continuation; about
     0.4 s for the 12 default N of the shearlets at 256 x 256, 2.4 s for the curvelets).
     """
-    return run_to_end(
-        _curve_steps(
-            image, system, n_terms, fit_range, wavelet, scales, expanded, method, iterations
-        )
-    )
-
-
-def _curve_steps(image, system, n_terms, fit_range, wavelet, scales, expanded, method, iterations):
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}; got {method!r}")
     f = _check_image(image)
     e = expanded if expanded is not None else expansion(f, system, wavelet=wavelet, scales=scales)
+    fit_range = default_range(f.shape) if fit_range is None else fit_range
+    curve = _largest_curve(e, f, n_terms, fit_range, method)
+    for better in _pursued(e, f, curve, fit_range, iterations):
+        curve = better
+    return curve
+
+
+def _largest_curve(e: Expansion, f, n_terms, fit_range, method) -> NTermCurve:
+    """The curve of the N largest coefficients (the start of every method)."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}; got {method!r}")
     n_terms = default_n_terms(f.shape) if n_terms is None else np.asarray(n_terms, dtype=int)
     for n in n_terms:
         _check_n(n, e.n_coefficients)
-    fit_range = default_range(f.shape) if fit_range is None else fit_range
-    largest = e.errors(n_terms, f)
-    err = largest.copy()
-    curve = NTermCurve(
-        e.system,
-        e.label,
-        n_terms,
-        err,
-        e.redundancy,
-        _fit(n_terms, err, fit_range),
-        method,
-        largest,
+    err = e.errors(n_terms, f)
+    return NTermCurve(
+        e.system, e.label, n_terms, err, e.redundancy, _fit(n_terms, err, fit_range), method, err
     )
-    if method == "pursuit" and not e.orthonormal and e.analyze is not None:
-        # continuation: along increasing N, each pursuit may start from the previous solution
-        previous = None
-        for k, i in enumerate(np.argsort(n_terms, kind="stable")):
-            yield Progress(k / len(n_terms), curve)
-            previous, history = e.pursuit(int(n_terms[i]), f, start=previous, iterations=iterations)
-            err = err.copy()
-            err[i] = min(history[-1], largest[i])
-            curve = NTermCurve(
-                e.system,
-                e.label,
-                n_terms,
-                err,
-                e.redundancy,
-                _fit(n_terms, err, fit_range),
-                method,
-                largest,
-            )
-    return curve
+
+
+def _pursued(e: Expansion, f, curve: NTermCurve, fit_range, iterations):
+    """For a frame with ``curve.method == "pursuit"``: the curve again after each N's pursuit,
+    along increasing N, each starting from the previous solution when that is better."""
+    if curve.method != "pursuit" or e.orthonormal or e.analyze is None:
+        return
+    err, previous = curve.error.copy(), None
+    for i in np.argsort(curve.n_terms, kind="stable"):
+        previous, history = e.pursuit(
+            int(curve.n_terms[i]), f, start=previous, iterations=iterations
+        )
+        err[i] = history[-1]
+        yield dataclasses.replace(curve, error=err.copy(), fit=_fit(curve.n_terms, err, fit_range))
 
 
 @dataclass(frozen=True)
@@ -585,32 +564,10 @@ def refit(comparison: Comparison, fit_range) -> Comparison:
     return Comparison(curves, fit_range, comparison.method)
 
 
-def compare(
-    image,
-    systems=("fourier", "wavelet", "shearlet", "curvelet"),
-    *,
-    n_terms=None,
-    fit_range=None,
-    wavelet="db4",
-    scales=4,
-    method="largest",
-    iterations=PURSUIT_ITERATIONS,
-    expansions=None,
-) -> Comparison:
-    """:func:`nterm_curve` for several systems on the same N and the same fit range."""
-    return run_to_end(
-        compare_steps(
-            image,
-            systems,
-            n_terms=n_terms,
-            fit_range=fit_range,
-            wavelet=wavelet,
-            scales=scales,
-            method=method,
-            iterations=iterations,
-            expansions=expansions,
-        )
-    )
+def compare(image, systems=("fourier", "wavelet", "shearlet", "curvelet"), **options):
+    """:func:`nterm_curve` for several systems on the same N and the same fit range (options as
+    for :func:`compare_steps`)."""
+    return run_to_end(compare_steps(image, systems, **options))
 
 
 def compare_steps(
@@ -625,44 +582,27 @@ def compare_steps(
     iterations=PURSUIT_ITERATIONS,
     expansions=None,
 ):
-    """:func:`compare` as a generator: yields ``Progress(fraction, Comparison)`` after every
-    pursuit (the "largest" curves of all systems come first), returns the full Comparison.
+    """:func:`compare` as a generator: yields ``Progress(fraction, Comparison)`` first with the
+    N-largest curves of every system, then after every pursuit; returns the full Comparison.
     ``expansions`` (system -> :class:`Expansion`) reuses coefficients already sorted."""
     f = _check_image(image)
     n_terms = default_n_terms(f.shape) if n_terms is None else np.asarray(n_terms, dtype=int)
     fit_range = tuple(float(v) for v in (fit_range or default_range(f.shape)))
-    expansions = expansions or {}
-    steps = {
-        s: _curve_steps(
-            f, s, n_terms, fit_range, wavelet, scales, expansions.get(s), method, iterations
-        )
+    exps = {
+        s: (expansions or {}).get(s) or expansion(f, s, wavelet=wavelet, scales=scales)
         for s in systems
     }
-    curves = {}
-    for s, job in steps.items():  # first item of each: the "largest" curve (or the result)
-        try:
-            curves[s] = next(job).partial
-        except StopIteration as stop:
-            curves[s] = stop.value
-            steps[s] = None
-    total = sum(len(n_terms) for j in steps.values() if j is not None) or 1
+    curves = {s: _largest_curve(e, f, n_terms, fit_range, method) for s, e in exps.items()}
+    frames = [s for s, e in exps.items() if method == "pursuit" and not e.orthonormal]
+    total = len(frames) * len(n_terms)
+    if total:
+        yield Progress(0.0, Comparison(tuple(curves.values()), fit_range, method))
     done = 0
-    for s, job in steps.items():
-        if job is None:
-            continue
-        yield Progress(done / total, Comparison(tuple(curves.values()), fit_range, method))
-        while True:
-            try:
-                curves[s] = next(job).partial
-            except StopIteration as stop:
-                curves[s] = stop.value
-                stopped = True
-            else:
-                stopped = False
+    for s in frames:
+        for better in _pursued(exps[s], f, curves[s], fit_range, iterations):
+            curves[s] = better
             done += 1
             yield Progress(done / total, Comparison(tuple(curves.values()), fit_range, method))
-            if stopped:
-                break
     return Comparison(tuple(curves.values()), fit_range, method)
 
 
