@@ -13,6 +13,7 @@ r"""Lecture 04, best N-term approximation: wavelets versus shearlets on cartoon-
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 
@@ -164,7 +165,8 @@ class NTermResult:
     errors: dict  # system -> ||f - f_N|| / ||f||
     labels: dict  # system -> legend text with the redundancy
     original: np.ndarray
-    method: str = "largest"  # how the frames' approximations were found
+    method: str = "largest"  # the method asked for
+    pursued: tuple = ()  # systems whose approximation the pursuit has improved so far
 
 
 class NTermState(LiveState):
@@ -190,27 +192,30 @@ class NTermState(LiveState):
             images[s] = img
             errors[s] = l2_norm(f - img) / e.norm
             labels[s] = e.label
-        first = NTermResult(n, images, errors, labels, f, "largest")
+        first = NTermResult(n, images, errors, labels, f, method)
         if method == "largest":
             return first
         return self._pursue(first, expansions, f)
 
     @staticmethod
     def _pursue(first, expansions, f):
-        images, errors = dict(first.images), dict(first.errors)
+        result = first
         frames = [s for s, e in expansions.items() if not e.orthonormal]
         for i, s in enumerate(frames):
             yield Progress(
-                i / len(frames),
-                NTermResult(first.n_terms, dict(images), dict(errors), first.labels, f, "largest"),
-                f"iterative hard thresholding: {SYSTEM_NAMES[s]}",
+                i / len(frames), result, f"iterative hard thresholding: {SYSTEM_NAMES[s]}"
             )
             e = expansions[s]
             coeffs, history = e.pursuit(min(first.n_terms, e.n_coefficients), f)
-            if history[-1] < errors[s]:
-                images[s] = e.synthesize(coeffs)
-                errors[s] = l2_norm(f - images[s]) / e.norm
-        return NTermResult(first.n_terms, images, errors, first.labels, f, "pursuit")
+            if history[-1] < result.errors[s]:
+                img = e.synthesize(coeffs)
+                result = dataclasses.replace(
+                    result,
+                    images=result.images | {s: img},
+                    errors=result.errors | {s: l2_norm(f - img) / e.norm},
+                    pursued=(*result.pursued, s),
+                )
+        return result
 
 
 class NTermPanel(LivePanel):
@@ -238,7 +243,7 @@ class NTermPanel(LivePanel):
     def render(self, r: NTermResult):
         for s, ax in self._axes.items():
             self._ims[s].set_data(r.images[s])
-            how = " (IHT)" if r.method == "pursuit" and s in ("shearlet", "curvelet") else ""
+            how = " (IHT)" if s in r.pursued else ""
             ax.set_title(
                 f"{r.labels[s]}\nN = {r.n_terms}: error {r.errors[s]:.3g}{how}", fontsize=8
             )

@@ -184,6 +184,10 @@ def test_nterm_panel_pursuit_improves_the_frames(nterm_panel):
     assert p.wait(60) and p.state.ok
     r = p.state.result
     assert r.method == "pursuit"
+    assert set(r.pursued) == {"shearlet", "curvelet"}
+    assert (
+        "(IHT)" in p._axes["shearlet"].get_title() and "(IHT)" not in p._axes["wavelet"].get_title()
+    )
     for s in ("shearlet", "curvelet"):
         assert r.errors[s] < largest[s]
     for s in ("fourier", "wavelet"):
