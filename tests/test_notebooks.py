@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -39,6 +40,22 @@ def test_lecture_has_the_course_arc(path):
     ).lower()
     for part in ("what you will learn", "what to observe", "exercise", "summary", "references"):
         assert part in text, f"{path.name} lacks a '{part}' section"
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=[p.stem for p in LECTURES])
+def test_markdown_tables_have_no_bar_inside_math(path):
+    # a "|" inside $...$ in a table row splits the cell: the whole table renders as raw text
+    # (seen in Voila: lecture 04's table of rates); write \lvert ... \rvert instead
+    bad = [
+        math
+        for c in json.loads(path.read_text())["cells"]
+        if c["cell_type"] == "markdown"
+        for line in "".join(c["source"]).splitlines()
+        if line.lstrip().startswith("|")
+        for math in re.findall(r"\$[^$]*\$", line)
+        if "|" in math
+    ]
+    assert bad == [], f"{path.name}: bars inside math in table rows: {bad}"
 
 
 @pytest.mark.notebook
