@@ -33,15 +33,34 @@ import threading
 import time
 import traceback
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 
 from traitlets import All, Any, Bool, Float, HasTraits, Int, Unicode, observe
 
-from course.progress import Progress
+from course.progress import Progress, relay
 
 from .params import InvalidValue, Param
 
-__all__ = ["Progress", "Runner", "LiveState", "short_error"]
+__all__ = ["NOT_COMPUTED", "Progress", "Runner", "LiveState", "short_error"]
+
+_STARTS = ("change", "button")
+_MISS = object()
+
+
+class _NotComputed:
+    """The result of a ``starts_on = "button"`` state whose parameters have not been computed
+    yet: the panel shows "press <start button>" instead of a stale picture."""
+
+    def __repr__(self):
+        return "NOT_COMPUTED"
+
+    def __bool__(self):
+        return False
+
+
+#: Delivered as ``result`` by a button-started state for parameters not computed yet.
+NOT_COMPUTED = _NotComputed()
 
 
 class _Notifying(Any):
@@ -284,6 +303,12 @@ class LiveState(HasTraits):
         Fraction done of the running job, in [0, 1].
     generation : int
         Number of the request whose result is shown.
+    from_cache : bool
+        True when the shown result came from the cache (no computation ran).
+
+    How the work starts, what is cached and what is shared are declared as class attributes
+    (``starts_on``, ``start_label``, ``cache_size``, ``cache_shared``), never hand-written in a
+    panel; a sub-job's progress is passed on with :func:`course.progress.relay`.
     """
 
     result = _Notifying(None, allow_none=True)
@@ -293,15 +318,37 @@ class LiveState(HasTraits):
     busy = Bool(False)
     progress = Float(0.0)
     generation = Int(0)
+    from_cache = Bool(False)
 
-    #: Recompute when a parameter changes. Panels whose work is started by a button set False.
+    #: How the computation starts: ``"change"`` (every parameter change) or ``"button"``
+    #: (the panel's start button, or :meth:`trigger`). With ``"button"``, a parameter change
+    #: shows the cached result for the new parameters at once, or :data:`NOT_COMPUTED`.
+    starts_on = "change"
+    #: Text of the start button the panel makes when ``starts_on == "button"``.
+    start_label = "Compute"
+    #: Final results kept per state, keyed by the parameters (least recently used first out).
+    #: 0 keeps none.
+    cache_size = 0
+    #: Results that are the same for every student may also go to a store shared by every
+    #: kernel of the server (``LiveState.store``, set by the server): declare True for those.
+    cache_shared = False
+    #: The cross-process store: None, or an object with ``get(key, default)`` and
+    #: ``set(key, value)``. Consulted after the per-state cache for ``cache_shared`` states.
+    store = None
+    #: Recompute when a parameter changes (deprecated spelling of ``starts_on``).
     auto = True
     #: Partial results delivered per second at most.
     max_rate = 10.0
 
     def __init__(self, compute_now: bool = True, **values):
         super().__init__()
+        if self.starts_on not in _STARTS:
+            raise ValueError(
+                f"starts_on must be one of {', '.join(map(repr, _STARTS))}; got {self.starts_on!r}"
+            )
         self._lock = threading.RLock()
+        self._cache: OrderedDict = OrderedDict()
+        self._hit = False
         self._runner = Runner(
             self._compute_request,
             on_result=self._on_result,
@@ -319,7 +366,7 @@ class LiveState(HasTraits):
                 self.set(**values)
             finally:
                 self._batch = False
-        if compute_now and self.auto:
+        if compute_now and self._auto:
             self.request()
 
     # ------------------------------------------------------------------ parameters
@@ -377,7 +424,7 @@ class LiveState(HasTraits):
                     changed = True
         finally:
             self._batch = quiet
-        if changed and self.auto and not quiet:
+        if changed and self._auto and not quiet:
             self.request()
 
     def try_set(self, **values) -> bool:
@@ -393,7 +440,7 @@ class LiveState(HasTraits):
     def _any_change(self, change):
         if (
             change["name"] in self.param_specs()
-            and self.auto
+            and self._auto
             and not getattr(self, "_batch", False)
         ):
             self.request()
@@ -403,9 +450,70 @@ class LiveState(HasTraits):
         """Return the result for these parameters (or a generator of :class:`Progress`)."""
         raise NotImplementedError
 
+    @property
+    def _auto(self) -> bool:
+        # "button" states still react to changes: they show the cached result or NOT_COMPUTED
+        return self.auto
+
     def request(self) -> int:
-        """Ask for ``compute`` with the current parameters; the newest request wins."""
+        """Ask for ``compute`` with the current parameters; the newest request wins.
+
+        For a ``starts_on = "button"`` state this only looks up the cache (the result, or
+        :data:`NOT_COMPUTED`); :meth:`trigger` computes.
+        """
         return self._runner.submit(self.params())
+
+    def trigger(self) -> int:
+        """Compute for the current parameters (the start button); a cached result is shown."""
+        return self._runner.submit(self.params(), explicit=True)
+
+    # ------------------------------------------------------------------ cache
+    def cache_key(self, params: dict) -> tuple:
+        """The key of a result: the state's class and its parameter values."""
+        cls = type(self)
+        return (cls.__module__, cls.__qualname__, tuple(sorted(params.items())))
+
+    def cached(self, **params) -> bool:
+        """Whether the result for these parameters (default: the current ones) is cached."""
+        key = self.cache_key({**self.params(), **params})
+        return self._cache_get(key) is not _MISS
+
+    def _cache_get(self, key):
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        store = type(self).store
+        if self.cache_shared and store is not None:
+            try:
+                value = store.get(key, _MISS)
+            except Exception:  # a broken store costs a recomputation, never a result
+                value = _MISS
+            if value is not _MISS:
+                self._cache_put(key, value, share=False)
+            return value
+        return _MISS
+
+    def _cache_put(self, key, value, share=True):
+        if value is None or value is NOT_COMPUTED:
+            return
+        if self.cache_size > 0:
+            with self._lock:
+                self._cache[key] = value
+                self._cache.move_to_end(key)
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        store = type(self).store
+        if share and self.cache_shared and store is not None:
+            try:
+                store.set(key, value)
+            except Exception:
+                traceback.print_exc(file=sys.stderr)
+
+    def _caching(self, job, key):
+        result = yield from relay(job)
+        self._cache_put(key, result)
+        return result
 
     def run(self, fn: Callable, *args, **kwargs) -> int:
         """Run another function (often a generator job) on the same runner: newest wins."""
@@ -423,16 +531,33 @@ class LiveState(HasTraits):
     def runner(self) -> Runner:
         return self._runner
 
-    def _compute_request(self, params, fn=None, args=(), kwargs=None):
+    def _compute_request(self, params, fn=None, args=(), kwargs=None, explicit=False):
+        self._hit = False
         if fn is not None:
             return fn(*args, **(kwargs or {}))
-        return self.compute(**params)
+        caching = self.cache_size > 0 or (self.cache_shared and type(self).store is not None)
+        key = self.cache_key(params) if caching else None
+        if caching:
+            hit = self._cache_get(key)
+            if hit is not _MISS:
+                self._hit = True
+                return hit
+        if self.starts_on == "button" and not explicit:
+            return NOT_COMPUTED
+        out = self.compute(**params)
+        if not caching:
+            return out
+        if inspect.isgenerator(out):
+            return self._caching(out, key)
+        self._cache_put(key, out)
+        return out
 
     # ------------------------------------------------------------------ callbacks (worker thread)
     def _on_result(self, value, final):
         with self._lock:
             self.generation = self._runner._running or self.generation
             self.final = final
+            self.from_cache = self._hit and final
             if final and not self.ok:
                 self.ok = True
                 self.status = ""

@@ -29,7 +29,7 @@ import ipywidgets as W
 from matplotlib.figure import Figure
 
 from .figures import DRAW_LOCK, redraw
-from .live import LiveState, short_error
+from .live import NOT_COMPUTED, LiveState, short_error
 from .params import Choice, Flag, FloatRange, IntRange, Spec, Text
 
 __all__ = ["LivePanel", "make_control"]
@@ -168,6 +168,15 @@ class LivePanel(W.VBox):
             [self.progress, self.stop_button],
             layout=W.Layout(display="flex" if show_progress else "none"),
         )
+        self.start_button = None
+        if state.starts_on == "button":
+            self.start_button = W.Button(
+                description=state.start_label,
+                icon="play",
+                button_style="success",
+                layout=W.Layout(width="110px"),
+            )
+            self.start_button.on_click(lambda _: self.state.trigger())
         state.observe(self._show_status, names=["status", "ok", "busy"])
         state.observe(self._show_progress, names=["progress", "busy"])
         state.observe(self._result_changed, names="result")
@@ -179,7 +188,8 @@ class LivePanel(W.VBox):
     def control_box(self, names=None, extra=()) -> W.VBox:
         """A column with the named controls (default: all), then ``extra`` widgets."""
         names = list(self.controls) if names is None else names
-        return W.VBox([self.controls[n] for n in names] + list(extra))
+        button = [self.start_button] if self.start_button is not None else []
+        return W.VBox([self.controls[n] for n in names] + button + list(extra))
 
     def assemble(self, body: W.Widget, *, left: W.Widget | None = None) -> None:
         """Lay the panel out: title, controls on the left, ``body`` (figures) on the right,
@@ -202,10 +212,18 @@ class LivePanel(W.VBox):
         ]
 
     def start(self) -> LivePanel:
-        """Request the first computation (call at the end of the subclass's ``__init__``)."""
+        """Request the first computation (call at the end of the subclass's ``__init__``).
+
+        A ``starts_on = "button"`` state shows its cached result, or :data:`NOT_COMPUTED`
+        (drawn by :meth:`render_not_computed`).
+        """
         if self.state.auto:
             self.state.request()
         return self
+
+    def render_not_computed(self) -> None:
+        """Show that the current parameters have not been computed (``starts_on = "button"``):
+        clear the figures and say which button to press. Default: nothing."""
 
     def _view_appeared(self, canvas, content, buffers) -> None:
         """A figure's view now exists in a browser: send every widget's state once more.
@@ -298,7 +316,11 @@ class LivePanel(W.VBox):
         self.stop_button.disabled = not self.state.busy
 
     def _result_changed(self, change):
-        if change["new"] is not None:
+        new = change["new"]
+        if new is not None:
             with DRAW_LOCK:
-                self.render(change["new"])
+                if new is NOT_COMPUTED:
+                    self.render_not_computed()
+                else:
+                    self.render(new)
             redraw(*self.figures.values())
