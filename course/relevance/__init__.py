@@ -8,7 +8,7 @@ ordering and pixel flipping (:mod:`.evaluation`). Importing this package imports
 """
 
 from .evaluation import EvaluationResult, aopc, evaluate, evaluate_steps, randomisation_curve
-from .explain import METHODS, explain
+from .explain import METHODS, explain, explain_steps
 from .lrp import RULES, lrp, lrp_reference, lrp_relevances
 from .methods import (
     gradient,
@@ -28,6 +28,7 @@ __all__ = [
     "randomisation_curve",
     "METHODS",
     "explain",
+    "explain_steps",
     "RULES",
     "lrp",
     "lrp_reference",

@@ -27,7 +27,6 @@ from ._common import (
     KINDS,
     RIDGES,
     _LossErrorAxes,
-    _new_state,
     _set_log_limits,
 )
 
@@ -157,7 +156,7 @@ class DigitsCurvePanel(LivePanel):
 
     def __init__(self, **values):
         super().__init__(
-            _new_state(DigitsCurveState, values),
+            DigitsCurveState(compute_now=False, **values),
             title="Double descent on the digits: random features, min-norm least squares",
             show_progress=True,
         )

@@ -20,7 +20,6 @@ from ._common import (
     KINDS,
     RIDGES,
     _LossErrorAxes,
-    _new_state,
 )
 
 
@@ -63,7 +62,7 @@ class SampleWisePanel(LivePanel):
 
     def __init__(self, **values):
         super().__init__(
-            _new_state(SampleWiseState, values),
+            SampleWiseState(compute_now=False, **values),
             title="Sample-wise: more data can hurt",
             show_progress=True,
         )
