@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import ipywidgets as W
 import numpy as np
-from traitlets import Bool, link
+from traitlets import link
 
 from course.activations import ACTIVATIONS, get_activation
 from course.datasets import DATASETS, Dataset2D, make_dataset
@@ -25,7 +25,7 @@ from course.training import REGULARISERS, Trainer, TrainSnapshot
 
 from .drawing import GraphArtist
 from .figures import new_figure
-from .live import LiveState
+from .live import Action, LiveState
 from .panel import LivePanel
 from .params import Choice, FloatRange, IntRange, param
 
@@ -272,8 +272,8 @@ class TrainingState(LiveState):
     r"""The learning set-up: minimise the mean logistic loss :math:`+ \lambda R(W)` by SGD.
 
     Changing the data set, noise, architecture or seed starts afresh; changing the step size,
-    batch size or penalty applies from the next step, also while training plays. ``playing``
-    says whether :meth:`compute` trains on (a generator job) or just reports.
+    batch size or penalty applies from the next step, also while training plays (Play is an
+    action that keeps running: a parameter change restarts it with the new values).
     """
 
     dataset = param(Choice(default="circles", options={k: k for k in DATASETS}, label="data"))
@@ -288,7 +288,12 @@ class TrainingState(LiveState):
     lam = param(FloatRange(default=1e-3, min=1e-5, max=1e-1, log=True, label="$\\lambda$"))
     seed = param(IntRange(default=0, min=0, max=9999, label="seed"))
 
-    playing = Bool(False)
+    actions = {
+        "play": Action("Play", "play", keeps_running=True),
+        "pause": Action("Pause", "pause"),
+        "step": Action("+10 steps", "step-forward"),
+        "reset": Action("Reset", "undo"),
+    }
     _n_grid = 61
 
     def __init__(self, **kwargs):
@@ -296,7 +301,10 @@ class TrainingState(LiveState):
         self._key = None
         super().__init__(**kwargs)
 
-    def compute(self, dataset, noise, depth, width, activation, lr, batch_size, reg, lam, seed):
+    def _trainer_for(
+        self, dataset, noise, depth, width, activation, lr, batch_size, reg, lam, seed
+    ):
+        """The trainer of these parameters (on the worker thread, like every use of it)."""
         key = (dataset, noise, depth, width, activation, seed)
         if self._trainer is None or key != self._key:
             data = make_dataset(dataset, n_samples=200, noise=noise, seed=seed)
@@ -313,55 +321,58 @@ class TrainingState(LiveState):
             )
             self._key = key
         self._trainer.set_hyper(lr=lr, batch_size=batch_size, lam=lam, reg=reg)
-        if self.playing:
-            return self._play(self._trainer)
-        return self._result(self._trainer.snapshot())
+        return self._trainer
 
-    def _play(self, trainer):
-        for item in trainer.run():
-            yield type(item)(item.fraction, self._result(item.partial))
+    def compute(self, **params):
+        return self._result(self._trainer_for(**params).snapshot(), playing=False)
 
-    def _result(self, snap: TrainSnapshot) -> TrainingResult:
+    def play_job(self, **params):
+        """Train until stopped, streaming snapshots."""
+        result = None
+        for item in self._trainer_for(**params).run():
+            result = self._result(item.partial, playing=True)
+            yield type(item)(item.fraction, result)
+        return result
+
+    def pause_job(self, **params):
+        """Stop training (the newest request wins) and show the final snapshot."""
+        return self.compute(**params)
+
+    def step_job(self, n: int = 10, **params):
+        """Take ``n`` SGD steps."""
+        trainer = self._trainer_for(**params)
+        trainer.sgd_steps(n)
+        return self._result(trainer.snapshot(), playing=False)
+
+    def reset_job(self, **params):
+        """Start afresh from the initial weights."""
+        self._trainer = None
+        return self.compute(**params)
+
+    def _result(self, snap: TrainSnapshot, playing: bool) -> TrainingResult:
         axis, pts = _grid(self._n_grid, -1.5, 1.5)
         logits = snap.network(pts)[:, 0]
         prob = 0.5 * (1.0 + np.tanh(0.5 * logits))  # the logistic sigmoid, overflow-free
         return TrainingResult(
-            self._trainer.data, snap, axis, prob.reshape(self._n_grid, self._n_grid), self.playing
+            self._trainer.data, snap, axis, prob.reshape(self._n_grid, self._n_grid), playing
         )
 
-    # ------------------------------------------------------------------ actions
-    def play(self):
-        self.playing = True
-        self.request()
+    # ------------------------------------------------------------------ headless API
+    def play(self) -> int:
+        """Train until paused (the Play button)."""
+        return self.act("play")
 
-    def cancel(self):
-        """Stop training at its next step (the stop button pauses)."""
-        self.playing = False
-        super().cancel()
+    def pause(self) -> int:
+        """Stop training and show the final snapshot (the Pause button)."""
+        return self.act("pause")
 
-    def pause(self):
-        self.cancel()
-        self.request()  # show the final snapshot
+    def step(self, n: int = 10) -> int:
+        """Take ``n`` SGD steps; pauses first (the +10 steps button)."""
+        return self.act("step", n=n)
 
-    def step(self, n: int = 10):
-        """Take ``n`` SGD steps (pauses first)."""
-        self.cancel()
-        self.run(self._steps, n)
-
-    def _steps(self, n):
-        self.compute(**self.params())  # make sure the trainer matches the parameters
-        self._trainer.sgd_steps(n)
-        return self._result(self._trainer.snapshot())
-
-    def reset(self):
-        """Start afresh from the initial weights."""
-        self.cancel()
-        self.run(self._reset)
-
-    def _reset(self):
-        # on the worker thread, like every use of the trainer: no races with a running job
-        self._trainer = None
-        return self.compute(**self.params())
+    def reset(self) -> int:
+        """Start afresh from the initial weights (the Reset button)."""
+        return self.act("reset")
 
 
 class TrainingPanel(LivePanel):
@@ -386,18 +397,7 @@ class TrainingPanel(LivePanel):
             b = architecture.state
             for name in ("depth", "width", "activation"):
                 self._links.append(link((b, name), (state, name)))
-        self.buttons = {
-            "play": W.Button(description="Play", icon="play", button_style="success"),
-            "pause": W.Button(description="Pause", icon="pause"),
-            "step": W.Button(description="+10 steps", icon="step-forward"),
-            "reset": W.Button(description="Reset", icon="undo"),
-        }
-        for b in self.buttons.values():
-            b.layout = W.Layout(width="105px")
-        self.buttons["play"].on_click(lambda _: self.state.play())
-        self.buttons["pause"].on_click(lambda _: self.state.pause())
-        self.buttons["step"].on_click(lambda _: self.state.step())
-        self.buttons["reset"].on_click(lambda _: self.state.reset())
+        self.action_buttons["play"].button_style = "success"
 
         boundary, ax = new_figure(420, 380)
         ext = (-1.5, 1.5, -1.5, 1.5)
@@ -435,13 +435,7 @@ class TrainingPanel(LivePanel):
         ax2.legend(loc="upper right", fontsize=8)
         self.info = W.HTML()
         self.figures = {"boundary": boundary, "loss": loss}
-        left = self.control_box(
-            extra=[
-                W.HBox([self.buttons["play"], self.buttons["pause"]]),
-                W.HBox([self.buttons["step"], self.buttons["reset"]]),
-                self.info,
-            ]
-        )
+        left = self.control_box(extra=[self.info])
         self.assemble(W.HBox([boundary.canvas, loss.canvas]), left=left)
         self.start()
 

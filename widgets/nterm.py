@@ -17,11 +17,11 @@ import dataclasses
 import functools
 from dataclasses import dataclass
 
-import ipywidgets as W
 import numpy as np
 
 from course.sparse.cartoon import cartoon
 from course.sparse.nterm import (
+    METHODS,
     compare_steps,
     default_n_terms,
     default_range,
@@ -34,7 +34,7 @@ from course.sparse.relu import ReluSweep, relu_sweep
 from course.sparse.shearlets import shearlet_system
 
 from .figures import new_figure
-from .live import LiveState, Progress
+from .live import Action, LiveState, Progress
 from .panel import LivePanel
 from .params import Choice, Flag, FloatRange, IntRange, param
 
@@ -59,11 +59,6 @@ SYSTEM_NAMES = {
     "wavelet": "wavelets (db4)",
     "shearlet": "shearlets",
     "curvelet": "curvelets",
-}
-#: N-term methods offered for the frames (bases always keep their N largest coefficients).
-METHOD_NAMES = {
-    "pursuit": "iterative hard thresholding",
-    "largest": "N largest coefficients",
 }
 
 _SCALES = 4  # band-pass scales of shearlets and curvelets at 256 x 256
@@ -179,7 +174,7 @@ class NTermState(LiveState):
 
     # on the slider grid (exponent steps of 0.05 from 10 to 10^4): the readout shows the same N
     n_terms = param(FloatRange(default=200, min=10, max=10000, log=True, label="$N$ terms"))
-    method = param(Choice(default="pursuit", options=METHOD_NAMES, label="frames"))
+    method = param(Choice(default="pursuit", options=METHODS, label="frames"))
     seed = param(IntRange(default=0, min=0, max=50, label="cartoon seed"))
 
     def compute(self, n_terms, method, seed):
@@ -383,39 +378,30 @@ def _rate_n_terms(n_max: int) -> np.ndarray:
     return np.unique(np.round(np.geomspace(lo, n_max, 20)).astype(int))
 
 
-#: Finished comparisons, keyed by (seed, n_max, method): a new fit range only refits.
-_COMPARISONS: dict = {}
-
-
 class RateState(LiveState):
     """Error against N on log-log axes, with slopes fitted on ``[fit_min, fit_max]``.
 
     For the frames the default N-term approximation is iterative hard thresholding, computed in
     the background (about 3 s at 256 x 256); the curves of the N largest coefficients come first.
+    Finished curves are cached per (seed, n_max, method): a new fit range only refits them. The
+    action ``train`` trains ReLU networks on the same image, on the same axes.
     """
 
     fit_min = param(Choice(default=50, options=FIT_FROM, label="fit from $N$"))
     fit_max = param(Choice(default=819, options=FIT_TO, label="fit to $N$"))
     n_max = param(Choice(default=819, options=N_MAX, label="plot $N$ up to"))
-    method = param(Choice(default="pursuit", options=METHOD_NAMES, label="frames"))
+    method = param(Choice(default="pursuit", options=METHODS, label="frames"))
     seed = param(IntRange(default=0, min=0, max=50, label="cartoon seed"))
 
-    def compute(self, fit_min, fit_max, n_max, method, seed):
-        if fit_min >= fit_max:
-            raise ValueError(f"fit_min must be below fit_max; got {fit_min:g} >= {fit_max:g}")
-        old = self.result
-        keep = old.relu if isinstance(old, RateResult) and old.seed == seed else None
-        key = (seed, n_max, method)
-        if key in _COMPARISONS:
-            comp = refit(_COMPARISONS[key], (fit_min, fit_max))
-            return self._result(comp, seed, keep)
-        return self._stream(key, fit_min, fit_max, keep)
+    cache_size = 8
+    cache_shared = True  # deterministic curves: the same for every student
+    cache_params = ("seed", "n_max", "method")
+    actions = {"train": Action("Train ReLU networks", "play")}
 
-    def _stream(self, key, fit_min, fit_max, keep):
-        seed, n_max, method = key
-        f = _cartoon(seed).image
-        job = compare_steps(
-            f,
+    def compute(self, fit_min, fit_max, n_max, method, seed):
+        _check_fit(fit_min, fit_max)
+        return compare_steps(
+            _cartoon(seed).image,
             tuple(SYSTEM_NAMES),
             n_terms=_rate_n_terms(n_max),
             fit_range=(fit_min, fit_max),
@@ -423,42 +409,40 @@ class RateState(LiveState):
             method=method,
             expansions=_expansions(seed),
         )
-        while True:
-            try:
-                item = next(job)
-            except StopIteration as stop:
-                comp = stop.value
-                break
-            yield Progress(item.fraction, self._result(item.partial, seed, keep), item.message)
-        _COMPARISONS[key] = comp
-        while len(_COMPARISONS) > 8:
-            _COMPARISONS.pop(next(iter(_COMPARISONS)))
-        return self._result(comp, seed, keep)
 
-    @staticmethod
-    def _result(comp, seed, relu):
-        anchor = comp.curve("wavelet").error[0]
-        theory = theory_rates(comp.curves[0].n_terms, anchor=anchor)
-        return RateResult(comp, theory, seed, relu)
+    def present(self, comp, fit_min, fit_max, n_max, method, seed):
+        """The curves refitted on the fit range, with the networks trained on this image."""
+        _check_fit(fit_min, fit_max)
+        old = self.result
+        keep = old.relu if isinstance(old, RateResult) and old.seed == seed else None
+        return _rate_result(refit(comp, (fit_min, fit_max)), seed, keep)
 
-    def train(self, *, steps: int = 1000, sizes=None):
-        """Start the ReLU sweep on the runner (the Train button); stop cancels it."""
-        self.run(self._train_job, steps, sizes)
-
-    def _train_job(self, steps, sizes):
-        # the curves first (if the pursuit was interrupted, it is finished here), then the nets
-        key = (self.seed, self.n_max, self.method)
-        fit = (self.fit_min, self.fit_max)
-        if key in _COMPARISONS:
-            base = self._result(refit(_COMPARISONS[key], fit), self.seed, None)
-        else:
-            base = yield from self._stream(key, *fit, None)
-        f = _cartoon(base.seed).image  # the same 256 x 256 image as the N-term curves
+    def train_job(self, *, steps: int = 1000, sizes=None, **params):
+        """The curves first (finished here if the pursuit was interrupted), then ReLU networks
+        trained on the same 256 x 256 image."""
+        comp = yield from self.result_job(**params)
+        base = self.present(comp, **params)
+        f = _cartoon(base.seed).image
         kwargs = {} if sizes is None else {"sizes": sizes}
         sweep = None
         for fraction, sweep in relu_sweep(f, steps=steps, batch=2048, every=100, **kwargs):
             yield Progress(fraction, RateResult(base.comparison, base.theory, base.seed, sweep))
         return RateResult(base.comparison, base.theory, base.seed, sweep)
+
+    def train(self, *, steps: int = 1000, sizes=None) -> int:
+        """Train ReLU networks on the image (the Train button); Stop cancels it."""
+        return self.act("train", steps=steps, sizes=sizes)
+
+
+def _check_fit(fit_min, fit_max):
+    if fit_min >= fit_max:
+        raise ValueError(f"fit_min must be below fit_max; got {fit_min:g} >= {fit_max:g}")
+
+
+def _rate_result(comp, seed, relu) -> RateResult:
+    anchor = comp.curve("wavelet").error[0]
+    theory = theory_rates(comp.curves[0].n_terms, anchor=anchor)
+    return RateResult(comp, theory, seed, relu)
 
 
 class RatePanel(LivePanel):
@@ -497,15 +481,10 @@ class RatePanel(LivePanel):
         )
         self._legend_ax = ax
         self._ax = ax
-        self.train_button = W.Button(
-            description="Train ReLU networks",
-            icon="play",
-            button_style="primary",
-            layout=W.Layout(width="200px"),
-        )
-        self.train_button.on_click(lambda _: self.state.train())
+        train = self.action_buttons["train"]
+        train.button_style, train.layout.width = "primary", "200px"
         self.figures = {"rates": fig}
-        self.assemble(fig.canvas, left=self.control_box(extra=[self.train_button]))
+        self.assemble(fig.canvas)
         self.start()
 
     def render(self, r: RateResult):

@@ -177,6 +177,14 @@ class LivePanel(W.VBox):
                 layout=W.Layout(width="110px"),
             )
             self.start_button.on_click(lambda _: self.state.trigger())
+        #: One button per declared action (``state.actions``), placed by :meth:`control_box`.
+        self.action_buttons: dict[str, W.Button] = {}
+        for name, action in state.actions.items():
+            button = W.Button(
+                description=action.label, icon=action.icon, layout=W.Layout(width="105px")
+            )
+            button.on_click(lambda _, name=name: self.state.act(name))
+            self.action_buttons[name] = button
         state.observe(self._show_status, names=["status", "ok", "busy"])
         state.observe(self._show_progress, names=["progress", "busy"])
         state.observe(self._result_changed, names="result")
@@ -189,7 +197,9 @@ class LivePanel(W.VBox):
         """A column with the named controls (default: all), then ``extra`` widgets."""
         names = list(self.controls) if names is None else names
         button = [self.start_button] if self.start_button is not None else []
-        return W.VBox([self.controls[n] for n in names] + button + list(extra))
+        actions = list(self.action_buttons.values())
+        rows = [W.HBox(actions[i : i + 2]) for i in range(0, len(actions), 2)]
+        return W.VBox([self.controls[n] for n in names] + button + rows + list(extra))
 
     def assemble(self, body: W.Widget, *, left: W.Widget | None = None) -> None:
         """Lay the panel out: title, controls on the left, ``body`` (figures) on the right,
@@ -217,8 +227,7 @@ class LivePanel(W.VBox):
         A ``starts_on = "button"`` state shows its cached result, or :data:`NOT_COMPUTED`
         (drawn by :meth:`render_not_computed`).
         """
-        if self.state.auto:
-            self.state.request()
+        self.state.request()
         return self
 
     def render_not_computed(self) -> None:

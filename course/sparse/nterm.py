@@ -456,8 +456,9 @@ class NTermCurve:
     largest: np.ndarray | None = None
 
 
-#: N-term methods: keep the N largest coefficients; or iterative hard thresholding from there.
-METHODS = ("largest", "pursuit")
+#: N-term methods (name -> label): keep the N largest coefficients; or iterative hard
+#: thresholding from there (frames only; for a basis the N largest are optimal).
+METHODS = {"pursuit": "iterative hard thresholding", "largest": "N largest coefficients"}
 
 
 def default_n_terms(shape, *, count: int = 12) -> np.ndarray:
