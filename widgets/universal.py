@@ -15,12 +15,13 @@ The states compute through :mod:`course.universal` and work without a browser.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import ipywidgets as W
 import numpy as np
 
-from course.progress import Progress
+from course.progress import Progress, relay
 from course.universal import (
     LECTURE_ACTIVATIONS,
     MAX_DEGREE,
@@ -30,6 +31,7 @@ from course.universal import (
     Approximation2D,
     DimensionStudy,
     RateStudy,
+    approximation_steps,
     compare_dimensions,
     expression_target,
     fit_2d,
@@ -37,7 +39,6 @@ from course.universal import (
     iter_width_vs_frequency,
     make_target,
     predicted_rate,
-    train_sgd,
 )
 from course.universal.twod import MAX_WIDTH_2D
 
@@ -67,11 +68,7 @@ TARGET_CHOICE = {
     "sines": "sum of sines (\u03c9)",
     "expression": "typed formula \u2193",
 }
-METHOD_CHOICE = {
-    "construction": "(a) construction",
-    "least_squares": "(b) random + least squares",
-    "sgd": "(c) SGD, all weights",
-}
+METHOD_CHOICE = {name: m.label for name, m in METHODS.items()}
 MAX_CONTRIBUTIONS = 24  # neuron contributions drawn at most (evenly spread over the neurons)
 _PLOT_POINTS = 2001
 
@@ -140,22 +137,17 @@ class ShallowState(LiveState):
         steps,
     ):
         f = _target(target, expression, frequency)
-        if method == "sgd":
-            return self._train(f, width, activation, degree, seed, steps, contributions)
-        approx = METHODS[method](f, activation=activation, width=width, degree=degree, seed=seed)
-        return _shallow_result(approx, contributions)
-
-    def _train(self, f, width, activation, degree, seed, steps, contributions):
-        job = train_sgd(
-            f, activation=activation, width=width, degree=degree, seed=seed, steps=steps
+        job = approximation_steps(
+            f,
+            method=method,
+            activation=activation,
+            width=width,
+            degree=degree,
+            seed=seed,
+            sgd_steps=steps,
         )
-        while True:
-            try:
-                item = next(job)
-            except StopIteration as stop:
-                return _shallow_result(stop.value, contributions)
-            partial = None if item.partial is None else _shallow_result(item.partial, contributions)
-            yield Progress(item.fraction, partial, item.message)
+        wrap = functools.partial(_shallow_result, show=contributions)
+        return _shallow_result((yield from relay(job, wrap=wrap)), contributions)
 
 
 def _shallow_result(approx: Approximation, show: bool) -> ShallowResult:
@@ -281,11 +273,9 @@ class RatesState(LiveState):
         job = iter_error_vs_width(
             f, activation=activation, method=method, degree=degree, fit_min=fit_min
         )
-        study = None
-        for item in job:  # an SGD sweep reports progress before its first point
-            study = item.partial
-            partial = None if study is None else RatesResult(study, None, None, None, eps)
-            yield Progress(0.8 * item.fraction, partial, item.message)
+        # an SGD sweep reports progress before its first point (a partial of None)
+        wrap = functools.partial(_rates_result, eps=eps)
+        study = yield from relay(job, span=(0.0, 0.8), wrap=wrap)
         freqs = widths = pred = None
         for item in iter_width_vs_frequency(self.frequencies, eps):
             freqs, widths, pred = item.partial
@@ -295,6 +285,10 @@ class RatesState(LiveState):
                 item.message,
             )
         return RatesResult(study, freqs, widths, pred, eps)
+
+
+def _rates_result(study, eps):
+    return RatesResult(study, None, None, None, eps)
 
 
 class RatesPanel(LivePanel):

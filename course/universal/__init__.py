@@ -36,8 +36,10 @@ from .shallow import (
 )
 from .sweeps import (
     METHODS,
+    Method,
     PredictedRate,
     RateStudy,
+    approximation_steps,
     default_widths,
     error_vs_width,
     iter_error_vs_width,
@@ -72,6 +74,8 @@ __all__ = [
     "least_squares_residuals",
     "train_sgd",
     "METHODS",
+    "Method",
+    "approximation_steps",
     "PredictedRate",
     "RateStudy",
     "predicted_rate",

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from course.networks import Network, complexity, count_linear_pieces_1d
-from course.progress import Progress
+from course.progress import Progress, relay
 
 from .constructions import sawtooth, sawtooth_complexity
 
@@ -130,6 +130,11 @@ class DepthSeparation:
     deep_complexity: np.ndarray
     shallow_complexity: np.ndarray
     fits: tuple = field(repr=False)
+
+
+def _no_partial(fit):
+    """One trained width is no partial result of the sweep (the sweep reports per k)."""
+    return None
 
 
 def _check_positive_int(name, value, lo=1, hi=None):
@@ -293,15 +298,8 @@ def depth_separation(
         found = None
         for width in widths:
             job = train_shallow(k, width, steps=steps, seed=seed)
-            last = None
-            while True:
-                try:
-                    item = next(job)
-                except StopIteration as stop:
-                    last = stop.value
-                    break
-                frac = (done + (item.fraction if item.fraction == item.fraction else 0)) / total
-                yield Progress(frac, None, item.message)
+            span = (done / total, (done + 1) / total)
+            last = yield from relay(job, span=span, wrap=_no_partial)
             fits.append(last)
             done += 1
             if last.rms_error <= tol:
