@@ -17,7 +17,7 @@ from .methods import (
     occlusion,
     smoothgrad,
 )
-from .models import MODELS, load_digits_split, load_model, predict
+from .models import MODELS, load_digit_images, load_model, predict
 from .rde import RDEResult, distortion, rate_distortion_curve, rde, rde_steps
 
 __all__ = [
@@ -39,7 +39,7 @@ __all__ = [
     "occlusion",
     "smoothgrad",
     "MODELS",
-    "load_digits_split",
+    "load_digit_images",
     "load_model",
     "predict",
     "RDEResult",

@@ -88,8 +88,8 @@ def explain(model: nn.Module, x, *, method: str, target, contrast=None, **option
 
     Examples
     --------
-    >>> from course.relevance.models import load_model, load_digits_split
-    >>> d = load_digits_split()
+    >>> from course.relevance.models import load_model, load_digit_images
+    >>> d = load_digit_images()
     >>> explain(load_model("mlp"), d.x_test[0], method="lrp", target=0, rule="zero").shape
     (8, 8)
     >>> explain(load_model("mlp"), d.x_test[0], method="lrp", target=0, epsilon=1)
@@ -108,8 +108,8 @@ def explain_steps(model: nn.Module, x, *, method: str, target, contrast=None, **
     Examples
     --------
     >>> from course.progress import run_to_end
-    >>> from course.relevance.models import load_model, load_digits_split
-    >>> x = load_digits_split().x_test[0]
+    >>> from course.relevance.models import load_model, load_digit_images
+    >>> x = load_digit_images().x_test[0]
     >>> run_to_end(explain_steps(load_model("mlp"), x, method="gradient", target=0)).shape
     (8, 8)
     """

@@ -40,7 +40,7 @@ import numpy as np
 from ..progress import Progress, relay
 from ..rates import RateFit, fit_rate
 from .constructions import STEEPNESS, construct, polynomial_construction
-from .fitting import POOL_SIZE, fit_least_squares, train_sgd
+from .fitting import POOL_SIZE, fit_least_squares, train_sgd_steps
 from .targets import Target, make_target
 
 __all__ = [
@@ -48,10 +48,10 @@ __all__ = [
     "RateStudy",
     "predicted_rate",
     "default_widths",
-    "iter_error_vs_width",
+    "error_vs_width_steps",
     "error_vs_width",
     "width_for_tolerance",
-    "iter_width_vs_frequency",
+    "width_vs_frequency_steps",
     "METHODS",
     "Method",
     "approximation_steps",
@@ -93,7 +93,7 @@ def _least_squares_steps(target, *, activation, width, degree, seed=0, sgd_steps
 
 
 def _sgd_steps(target, *, activation, width, degree, seed=0, sgd_steps=1500):
-    job = train_sgd(
+    job = train_sgd_steps(
         target, activation=activation, width=width, degree=degree, seed=seed, steps=sgd_steps
     )
     return (yield from relay(job))
@@ -243,7 +243,7 @@ def default_widths(n_max: int = 2047, *, count: int = 16) -> np.ndarray:
     return np.unique(np.clip(odd, 3, n_max | 1))
 
 
-def iter_error_vs_width(
+def error_vs_width_steps(
     target: Target,
     *,
     activation: str = "relu",
@@ -256,7 +256,7 @@ def iter_error_vs_width(
 ):
     """:func:`error_vs_width` as a generator of Progress with the partial :class:`RateStudy`.
 
-    ``method`` is a key of :data:`METHODS` (``'sgd'``: :func:`train_sgd` with ``sgd_steps``
+    ``method`` is a key of :data:`METHODS` (``'sgd'``: :func:`train_sgd_steps` with ``sgd_steps``
     steps per width, on the widths 3, 5, 9, ..., 513 unless given: each width is a training run).
     """
     if method not in METHODS:
@@ -305,7 +305,7 @@ def _study(target, widths, errors, fit_min, predicted, method, activation):
 def error_vs_width(target: Target, **options) -> RateStudy:
     """Sup error for each width and the fitted slope on ``widths >= fit_min``.
 
-    Parameters are those of :func:`iter_error_vs_width`.
+    Parameters are those of :func:`error_vs_width_steps`.
 
     Examples
     --------
@@ -315,7 +315,7 @@ def error_vs_width(target: Target, **options) -> RateStudy:
     """
     from ..progress import run_to_end
 
-    return run_to_end(iter_error_vs_width(target, **options))
+    return run_to_end(error_vs_width_steps(target, **options))
 
 
 def width_for_tolerance(
@@ -348,7 +348,7 @@ def width_for_tolerance(
     return hi
 
 
-def iter_width_vs_frequency(
+def width_vs_frequency_steps(
     frequencies, eps: float, *, activation: str = "relu", n_max: int = 8192
 ):
     """N(eps) for the sum of sines at each frequency, with the ReLU prediction; a generator.

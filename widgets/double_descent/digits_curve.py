@@ -12,8 +12,8 @@ from course.double_descent import (
     DigitsSplit,
     SweepResult,
     feature_grid,
-    iter_model_sweep,
     load_digits_split,
+    model_sweep_steps,
 )
 from course.progress import Progress
 
@@ -90,7 +90,7 @@ class DigitsCurveState(LiveState):
         if entry is None:
             data = load_digits_split(n_train, label_noise=label_noise, seed=seed)
             grid = feature_grid(n_train, start=self.start, stop=self.stop, num=self.num)
-            sweep = iter_model_sweep(data, grid, kind=kind, sigma=sigma, ridge=ridge, seed=seed)
+            sweep = model_sweep_steps(data, grid, kind=kind, sigma=sigma, ridge=ridge, seed=seed)
             entry = self._entries[key] = _Entry(data, sweep)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)

@@ -7,7 +7,7 @@ import ipywidgets as W
 from course.double_descent import (
     DEFAULT_WIDTHS,
     WidthSweepResult,
-    iter_width_sweep,
+    width_sweep_steps,
 )
 from course.double_descent.width import n_params
 
@@ -45,7 +45,7 @@ class WidthState(LiveState):
         return (*super().cache_key(params), tuple(self.widths))
 
     def compute(self, n_train, label_noise, steps, seed):
-        return iter_width_sweep(
+        return width_sweep_steps(
             self.widths, n_train=n_train, label_noise=label_noise, steps=steps, seed=seed
         )
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from course.progress import Progress, relay
 from course.relevance.explain import METHODS, explain, explain_steps
-from course.relevance.models import load_digits_split, load_model, logits
+from course.relevance.models import load_digit_images, load_model, logits
 
 from ..figures import new_figure
 from ..live import LiveState
@@ -51,7 +51,7 @@ class CompareState(LiveState):
     @_one_thread
     def compute(self, index, model, target, lam):
         net = load_model(model)
-        x = load_digits_split().x_test[index]
+        x = load_digit_images().x_test[index]
         c = int(np.argmax(logits(net, x)[0])) if target == -1 else target
         options = _method_options({"lam": lam})
         fast = [name for name, m in METHODS.items() if not m.slow]

@@ -6,7 +6,7 @@ import ipywidgets as W
 
 from course.relevance.evaluation import evaluate_steps
 from course.relevance.explain import METHODS
-from course.relevance.models import load_digits_split, load_model
+from course.relevance.models import load_digit_images, load_model
 
 from ..figures import new_figure
 from ..live import LiveState
@@ -36,7 +36,7 @@ class EvaluationState(LiveState):
     @_one_thread
     def compute(self, model, n_images, n_steps, n_draws, with_slow):
         methods = [name for name, m in METHODS.items() if with_slow or not m.slow]
-        images = load_digits_split().x_test[:n_images]
+        images = load_digit_images().x_test[:n_images]
         return evaluate_steps(
             load_model(model), images, methods=methods, n_steps=n_steps, n_draws=n_draws
         )

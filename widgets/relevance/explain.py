@@ -11,7 +11,7 @@ from course.progress import relay
 from course.relevance.explain import explain_steps
 from course.relevance.lrp import RULES, lrp_relevances
 from course.relevance.methods import explained_output, ig_completeness_gap
-from course.relevance.models import load_digits_split, load_model, logits
+from course.relevance.models import load_digit_images, load_model, logits
 
 from ..figures import new_figure
 from ..live import LiveState
@@ -86,7 +86,7 @@ class ExplainState(LiveState):
         return self._job(p)
 
     def _job(self, p):
-        data = load_digits_split()
+        data = load_digit_images()
         model = load_model(p["model"])
         if p["source"] == "drawing":
             x, label = drawing_to_image(p["drawing"]), None
@@ -217,7 +217,7 @@ class ExplainPanel(LivePanel):
 
     def copy_test_digit(self) -> None:
         """Start a drawing from the current test digit."""
-        x = load_digits_split().x_test[self.state.index]
+        x = load_digit_images().x_test[self.state.index]
         self.state.set(drawing=image_to_drawing(x), source="drawing")
 
     def _paint(self, change=None):

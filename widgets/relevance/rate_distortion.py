@@ -9,7 +9,7 @@ import numpy as np
 
 from course.progress import relay
 from course.relevance.explain import METHODS, explain
-from course.relevance.models import load_digits_split, load_model, logits
+from course.relevance.models import load_digit_images, load_model, logits
 from course.relevance.rde import rate_distortion_curve, rde_steps
 
 from ..figures import new_figure
@@ -53,7 +53,7 @@ class RateDistortionState(LiveState):
     @_one_thread
     def compute(self, lam, index, model, iterations):
         net = load_model(model)
-        x = load_digits_split().x_test[index]
+        x = load_digit_images().x_test[index]
         c = int(np.argmax(logits(net, x)[0]))
         job = rde_steps(net, x, target=c, lam=lam, iterations=iterations)
         res = yield from relay(job, span=(0.0, 0.8), wrap=functools.partial(_partial, x, c))

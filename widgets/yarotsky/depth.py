@@ -9,7 +9,7 @@ from course.yarotsky.constructions import (
     sawtooth,
     sawtooth_complexity,
 )
-from course.yarotsky.depth import DepthSeparation, depth_separation
+from course.yarotsky.depth import DepthSeparation, depth_separation_steps
 
 from ..figures import new_figure
 from ..live import LiveState
@@ -32,7 +32,7 @@ class DepthState(LiveState):
 
     def compute(self, k_max, tol):
         with _one_blas_thread():
-            return (yield from depth_separation(tuple(range(1, k_max + 1)), tol=tol))
+            return (yield from depth_separation_steps(tuple(range(1, k_max + 1)), tol=tol))
 
 
 class DepthPanel(LivePanel):

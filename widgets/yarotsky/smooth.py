@@ -5,8 +5,8 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from course.yarotsky.smooth import SMOOTHNESS, X0, SmoothRates, smooth_rates
-from course.yarotsky.smooth2d import SmoothRates2D, smooth_rates_2d
+from course.yarotsky.smooth import SMOOTHNESS, X0, SmoothRates, smooth_rates_steps
+from course.yarotsky.smooth2d import SmoothRates2D, smooth_rates_2d_steps
 
 from ..figures import new_figure
 from ..live import LiveState
@@ -15,7 +15,7 @@ from ..params import Choice, IntRange, param
 from ._common import _one_blas_thread
 
 #: Dimensions the C^s panel offers: d -> (label, sweep).
-DIMENSIONS = {1: ("d = 1", smooth_rates), 2: ("d = 2", smooth_rates_2d)}
+DIMENSIONS = {1: ("d = 1", smooth_rates_steps), 2: ("d = 2", smooth_rates_2d_steps)}
 
 
 class SmoothState(LiveState):

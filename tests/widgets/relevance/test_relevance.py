@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from course.relevance.explain import METHODS, explain
-from course.relevance.models import load_digits_split, load_model, predict
+from course.relevance.models import load_digit_images, load_model, predict
 from widgets.live import NOT_COMPUTED
 from widgets.relevance import (
     METHOD_PARAMS,
@@ -32,7 +32,7 @@ def explain_panel():
 
 @pytest.fixture(scope="module")
 def data():
-    return load_digits_split()
+    return load_digit_images()
 
 
 def test_explain_shows_digit_scores_and_the_map(explain_panel, data):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from course.sparse.relu import SIZES
-from widgets.nterm import AtomPanel, CartoonPanel, NTermPanel, RatePanel
+from widgets.sparse import AtomPanel, CartoonPanel, NTermPanel, RatePanel
 
 
 @pytest.fixture(scope="module")
