@@ -13,9 +13,9 @@ import time
 
 from benchmarks.harness import measure, measure_control, rss_mb, summary, write_results
 from course.progress import run_to_end
-from course.yarotsky.depth import depth_separation
-from course.yarotsky.smooth import smooth_rates
-from course.yarotsky.smooth2d import smooth_rates_2d
+from course.yarotsky.depth import depth_separation_steps
+from course.yarotsky.smooth import smooth_rates_steps
+from course.yarotsky.smooth2d import smooth_rates_2d_steps
 from widgets.yarotsky import (
     DepthPanel,
     ProductPanel,
@@ -79,11 +79,11 @@ def main():
         results["controls"][f"product.{name}"] = measure_control(product, name, values, repeats=20)
 
     results["cold"]["smooth_sweep_s"] = {
-        f"s={s}": measure(lambda s=s: run_to_end(smooth_rates(s)), repeats=1, warmup=0)
+        f"s={s}": measure(lambda s=s: run_to_end(smooth_rates_steps(s)), repeats=1, warmup=0)
         for s in (1, 2, 3, 4, 5)
     }
     results["cold"]["smooth_sweep_s_d2"] = {
-        f"s={s}": measure(lambda s=s: run_to_end(smooth_rates_2d(s)), repeats=1, warmup=0)
+        f"s={s}": measure(lambda s=s: run_to_end(smooth_rates_2d_steps(s)), repeats=1, warmup=0)
         for s in (1, 2, 3, 4, 5)
     }
     smooth = SmoothPanel()
@@ -97,8 +97,8 @@ def main():
     results["controls"]["smooth.d_warm"] = measure_control(smooth, "d", [1, 2], repeats=10)
 
     t = time.perf_counter()
-    table = run_to_end(depth_separation())
-    results["depth_separation"] = {
+    table = run_to_end(depth_separation_steps())
+    results["depth_separation_steps"] = {
         "seconds": round(time.perf_counter() - t, 2),
         "ks": table.ks.tolist(),
         "width_needed": table.width_needed.tolist(),

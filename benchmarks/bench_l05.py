@@ -18,9 +18,9 @@ import numpy as np
 from benchmarks.harness import measure, measure_control, summary, write_results
 from course.double_descent import (
     feature_grid,
-    iter_model_sweep,
     load_digits_split,
     model_sweep,
+    model_sweep_steps,
     sample_sweep,
     width_sweep,
 )
@@ -65,7 +65,7 @@ def main(argv=()):
     results["digits_curve_n500_s"] = measure(lambda: model_sweep(data, grid), repeats=5, warmup=1)
 
     def first_point():
-        job = iter_model_sweep(data, grid)
+        job = model_sweep_steps(data, grid)
         next(job)
         job.close()
 

@@ -16,7 +16,7 @@ from course.progress import Progress
 from course.relevance.evaluation import evaluate_steps
 from course.relevance.lrp import lrp
 from course.relevance.methods import gradient, integrated_gradients
-from course.relevance.models import load_digits_split, load_model, predict, torch_threads
+from course.relevance.models import load_digit_images, load_model, predict, torch_threads
 from course.relevance.rde import rde_steps
 
 TARGETS_MS = {
@@ -42,7 +42,7 @@ def _timed_job(job):
 
 
 def main():
-    data = load_digits_split()
+    data = load_digit_images()
     results = {"targets_ms": TARGETS_MS, "torch_threads": torch.get_num_threads()}
     for name in ("cnn", "mlp"):
         model = load_model(name)

@@ -35,6 +35,7 @@ import traceback
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from traitlets import All, Any, Bool, Float, HasTraits, Int, Unicode, observe
 
@@ -42,7 +43,7 @@ from course.progress import Progress, relay
 
 from .params import InvalidValue, Param
 
-__all__ = ["NOT_COMPUTED", "Progress", "Runner", "LiveState", "short_error"]
+__all__ = ["NOT_COMPUTED", "Action", "Progress", "Runner", "LiveState", "short_error"]
 
 _STARTS = ("change", "button")
 _MISS = object()
@@ -61,6 +62,30 @@ class _NotComputed:
 
 #: Delivered as ``result`` by a button-started state for parameters not computed yet.
 NOT_COMPUTED = _NotComputed()
+
+
+@dataclass(frozen=True)
+class Action:
+    """A job of a state besides :meth:`LiveState.compute`, started by a button the panel makes.
+
+    The state implements it as ``<name>_job(**params)`` (a result, or a generator of
+    :class:`Progress`); :meth:`LiveState.act` runs it on the state's runner, so it obeys the
+    same rules (newest wins, Stop, progress, errors in the status line).
+
+    Attributes
+    ----------
+    label : str
+        The button's text.
+    icon : str
+        The button's Font Awesome icon.
+    keeps_running : bool
+        A parameter change while it runs restarts it with the new values (Play), instead of
+        computing; Stop (:meth:`LiveState.cancel`) or another action ends it.
+    """
+
+    label: str
+    icon: str = "play"
+    keeps_running: bool = False
 
 
 class _Notifying(Any):
@@ -319,6 +344,8 @@ class LiveState(HasTraits):
     progress = Float(0.0)
     generation = Int(0)
     from_cache = Bool(False)
+    #: The ``keeps_running`` action in progress (``"play"``), else "".
+    running_action = Unicode("")
 
     #: How the computation starts: ``"change"`` (every parameter change) or ``"button"``
     #: (the panel's start button, or :meth:`trigger`). With ``"button"``, a parameter change
@@ -332,11 +359,14 @@ class LiveState(HasTraits):
     #: Results that are the same for every student may also go to a store shared by every
     #: kernel of the server (``LiveState.store``, set by the server): declare True for those.
     cache_shared = False
+    #: The parameters the cached result depends on (default: all). The others only change how
+    #: it is shown, through :meth:`present` (a new fit range refits cached curves).
+    cache_params: tuple | None = None
     #: The cross-process store: None, or an object with ``get(key, default)`` and
     #: ``set(key, value)``. Consulted after the per-state cache for ``cache_shared`` states.
     store = None
-    #: Recompute when a parameter changes (deprecated spelling of ``starts_on``).
-    auto = True
+    #: Jobs besides ``compute``: ``{name: Action}``; the state implements ``<name>_job``.
+    actions: dict = {}
     #: Partial results delivered per second at most.
     max_rate = 10.0
 
@@ -366,7 +396,7 @@ class LiveState(HasTraits):
                 self.set(**values)
             finally:
                 self._batch = False
-        if compute_now and self._auto:
+        if compute_now:
             self.request()
 
     # ------------------------------------------------------------------ parameters
@@ -424,7 +454,7 @@ class LiveState(HasTraits):
                     changed = True
         finally:
             self._batch = quiet
-        if changed and self._auto and not quiet:
+        if changed and not quiet:
             self.request()
 
     def try_set(self, **values) -> bool:
@@ -438,11 +468,7 @@ class LiveState(HasTraits):
 
     @observe(All)
     def _any_change(self, change):
-        if (
-            change["name"] in self.param_specs()
-            and self._auto
-            and not getattr(self, "_batch", False)
-        ):
+        if change["name"] in self.param_specs() and not getattr(self, "_batch", False):
             self.request()
 
     # ------------------------------------------------------------------ work
@@ -450,18 +476,30 @@ class LiveState(HasTraits):
         """Return the result for these parameters (or a generator of :class:`Progress`)."""
         raise NotImplementedError
 
-    @property
-    def _auto(self) -> bool:
-        # "button" states still react to changes: they show the cached result or NOT_COMPUTED
-        return self.auto
-
     def request(self) -> int:
         """Ask for ``compute`` with the current parameters; the newest request wins.
 
         For a ``starts_on = "button"`` state this only looks up the cache (the result, or
-        :data:`NOT_COMPUTED`); :meth:`trigger` computes.
+        :data:`NOT_COMPUTED`); :meth:`trigger` computes. While a ``keeps_running`` action runs,
+        that action is restarted with the current parameters instead.
         """
+        if self.running_action:
+            return self._runner.submit(self.params(), action=self.running_action)
         return self._runner.submit(self.params())
+
+    def act(self, name: str, **kwargs) -> int:
+        """Run the declared action ``name`` (``<name>_job(**params, **kwargs)``); newest wins.
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not one of :attr:`actions`.
+        """
+        if name not in self.actions:
+            valid = ", ".join(map(repr, self.actions)) or "none"
+            raise ValueError(f"action must be one of {valid}; got {name!r}")
+        self.running_action = name if self.actions[name].keeps_running else ""
+        return self._runner.submit(self.params(), action=name, kwargs=kwargs)
 
     def trigger(self) -> int:
         """Compute for the current parameters (the start button); a cached result is shown."""
@@ -469,9 +507,30 @@ class LiveState(HasTraits):
 
     # ------------------------------------------------------------------ cache
     def cache_key(self, params: dict) -> tuple:
-        """The key of a result: the state's class and its parameter values."""
+        """The key of a result: the state's class and its (``cache_params``) values."""
         cls = type(self)
+        if self.cache_params is not None:
+            params = {name: params[name] for name in self.cache_params}
         return (cls.__module__, cls.__qualname__, tuple(sorted(params.items())))
+
+    def present(self, result, **params):
+        """What is shown for a computed or cached ``result`` (partial ones included) at these
+        parameters; default: the result itself. Override with ``cache_params``."""
+        return result
+
+    def result_job(self, **params):
+        """The result of :meth:`compute` for these parameters as a job (``r = yield from
+        state.result_job(**params)``): from the cache, else computed, streamed and cached. For
+        actions that build on the state's own result."""
+        key = self.cache_key(params)
+        hit = self._cache_get(key)
+        if hit is not _MISS:
+            return hit
+        out = self.compute(**params)
+        if inspect.isgenerator(out):
+            return (yield from self._caching(out, key))
+        self._cache_put(key, out)
+        return out
 
     def cached(self, **params) -> bool:
         """Whether the result for these parameters (default: the current ones) is cached."""
@@ -515,12 +574,9 @@ class LiveState(HasTraits):
         self._cache_put(key, result)
         return result
 
-    def run(self, fn: Callable, *args, **kwargs) -> int:
-        """Run another function (often a generator job) on the same runner: newest wins."""
-        return self._runner.submit(None, fn, args, kwargs)
-
     def cancel(self) -> None:
-        """Stop the running job at its next step (the stop button)."""
+        """Stop the running job at its next step (the stop button); ends a running action."""
+        self.running_action = ""
         self._runner.cancel()
 
     def wait(self, timeout: float | None = 30.0) -> bool:
@@ -531,26 +587,33 @@ class LiveState(HasTraits):
     def runner(self) -> Runner:
         return self._runner
 
-    def _compute_request(self, params, fn=None, args=(), kwargs=None, explicit=False):
+    def _compute_request(self, params, action=None, kwargs=None, explicit=False):
         self._hit = False
-        if fn is not None:
-            return fn(*args, **(kwargs or {}))
+        if action is not None:
+            return getattr(self, f"{action}_job")(**params, **(kwargs or {}))
         caching = self.cache_size > 0 or (self.cache_shared and type(self).store is not None)
         key = self.cache_key(params) if caching else None
         if caching:
             hit = self._cache_get(key)
             if hit is not _MISS:
                 self._hit = True
-                return hit
+                return self.present(hit, **params)
         if self.starts_on == "button" and not explicit:
             return NOT_COMPUTED
         out = self.compute(**params)
-        if not caching:
+        if caching and inspect.isgenerator(out):
+            out = self._caching(out, key)
+        elif caching:
+            self._cache_put(key, out)
+        if type(self).present is LiveState.present:
             return out
         if inspect.isgenerator(out):
-            return self._caching(out, key)
-        self._cache_put(key, out)
-        return out
+            return self._presenting(out, params)
+        return self.present(out, **params)
+
+    def _presenting(self, job, params):
+        result = yield from relay(job, wrap=lambda partial: self.present(partial, **params))
+        return None if result is None else self.present(result, **params)
 
     # ------------------------------------------------------------------ callbacks (worker thread)
     def _on_result(self, value, final):

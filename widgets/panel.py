@@ -32,67 +32,85 @@ from .figures import DRAW_LOCK, redraw
 from .live import NOT_COMPUTED, LiveState, short_error
 from .params import Choice, Flag, FloatRange, IntRange, Spec, Text
 
-__all__ = ["LivePanel", "make_control"]
+__all__ = ["CONTROLS", "LivePanel", "make_control"]
 
 _CONTROL_STYLE = {"description_width": "110px"}
 _CONTROL_LAYOUT = {"width": "330px"}
 
 
-def make_control(name: str, spec: Spec, value) -> W.ValueWidget:
-    """The ipywidgets control for a spec, showing ``value``."""
-    label = spec.label or name
-    common = dict(
-        description=label,
-        description_allow_html=True,
-        style=_CONTROL_STYLE,
-        layout=W.Layout(**_CONTROL_LAYOUT),
-        tooltip=spec.description or None,
+def _checkbox(spec: Flag, value, common) -> W.ValueWidget:
+    return W.Checkbox(value=value, indent=False, **common)
+
+
+def _int_slider(spec: IntRange, value, common) -> W.ValueWidget:
+    return W.IntSlider(
+        value=value, min=spec.min, max=spec.max, step=spec.step, continuous_update=True, **common
     )
-    if isinstance(spec, Flag):
-        return W.Checkbox(value=value, indent=False, **common)
-    if isinstance(spec, IntRange):
-        return W.IntSlider(
+
+
+def _float_slider(spec: FloatRange, value, common) -> W.ValueWidget:
+    if spec.log:
+        lo, hi = math.log10(spec.min), math.log10(spec.max)
+        # exponent steps of about 0.05, so that round values (0.1, 1e-3) lie on the grid
+        step = (hi - lo) / max(1, round((hi - lo) / 0.05))
+        return W.FloatLogSlider(
             value=value,
-            min=spec.min,
-            max=spec.max,
-            step=spec.step,
-            continuous_update=True,
-            **common,
-        )
-    if isinstance(spec, FloatRange):
-        if spec.log:
-            lo, hi = math.log10(spec.min), math.log10(spec.max)
-            # exponent steps of about 0.05, so that round values (0.1, 1e-3) lie on the grid
-            step = (hi - lo) / max(1, round((hi - lo) / 0.05))
-            return W.FloatLogSlider(
-                value=value,
-                base=10,
-                min=lo,
-                max=hi,
-                step=step,
-                continuous_update=True,
-                readout_format=".3g",
-                **common,
-            )
-        step = spec.step or (spec.max - spec.min) / 100
-        return W.FloatSlider(
-            value=value,
-            min=spec.min,
-            max=spec.max,
+            base=10,
+            min=lo,
+            max=hi,
             step=step,
             continuous_update=True,
             readout_format=".3g",
             **common,
         )
-    if isinstance(spec, Choice):
-        options = [(text, key) for key, text in spec.labels.items()]
-        if spec.buttons:
-            common.pop("description_allow_html")
-            return W.ToggleButtons(value=value, options=options, **{**common, "layout": W.Layout()})
-        return W.Dropdown(value=value, options=options, **common)
-    if isinstance(spec, Text):
-        return W.Text(value=value, continuous_update=False, **common)
-    raise TypeError(f"no control for spec {type(spec).__name__}")
+    step = spec.step or (spec.max - spec.min) / 100
+    return W.FloatSlider(
+        value=value,
+        min=spec.min,
+        max=spec.max,
+        step=step,
+        continuous_update=True,
+        readout_format=".3g",
+        **common,
+    )
+
+
+def _choice(spec: Choice, value, common) -> W.ValueWidget:
+    options = [(text, key) for key, text in spec.labels.items()]
+    if spec.buttons:
+        common.pop("description_allow_html")
+        return W.ToggleButtons(value=value, options=options, **{**common, "layout": W.Layout()})
+    return W.Dropdown(value=value, options=options, **common)
+
+
+def _text(spec: Text, value, common) -> W.ValueWidget:
+    return W.Text(value=value, continuous_update=False, **common)
+
+
+#: spec type -> control factory ``(spec, value, common keyword arguments) -> widget``; a new
+#: kind of spec is one entry here (subclasses of a spec use its entry).
+CONTROLS = {
+    Flag: _checkbox,
+    IntRange: _int_slider,
+    FloatRange: _float_slider,
+    Choice: _choice,
+    Text: _text,
+}
+
+
+def make_control(name: str, spec: Spec, value) -> W.ValueWidget:
+    """The ipywidgets control for a spec, showing ``value`` (dispatched by :data:`CONTROLS`)."""
+    factory = next((CONTROLS[k] for k in type(spec).__mro__ if k in CONTROLS), None)
+    if factory is None:
+        raise TypeError(f"no control for spec {type(spec).__name__}")
+    common = dict(
+        description=spec.label or name,
+        description_allow_html=True,
+        style=_CONTROL_STYLE,
+        layout=W.Layout(**_CONTROL_LAYOUT),
+        tooltip=spec.description or None,
+    )
+    return factory(spec, value, common)
 
 
 def _same_position(control, new, current) -> bool:
@@ -177,6 +195,14 @@ class LivePanel(W.VBox):
                 layout=W.Layout(width="110px"),
             )
             self.start_button.on_click(lambda _: self.state.trigger())
+        #: One button per declared action (``state.actions``), placed by :meth:`control_box`.
+        self.action_buttons: dict[str, W.Button] = {}
+        for name, action in state.actions.items():
+            button = W.Button(
+                description=action.label, icon=action.icon, layout=W.Layout(width="105px")
+            )
+            button.on_click(lambda _, name=name: self.state.act(name))
+            self.action_buttons[name] = button
         state.observe(self._show_status, names=["status", "ok", "busy"])
         state.observe(self._show_progress, names=["progress", "busy"])
         state.observe(self._result_changed, names="result")
@@ -189,7 +215,9 @@ class LivePanel(W.VBox):
         """A column with the named controls (default: all), then ``extra`` widgets."""
         names = list(self.controls) if names is None else names
         button = [self.start_button] if self.start_button is not None else []
-        return W.VBox([self.controls[n] for n in names] + button + list(extra))
+        actions = list(self.action_buttons.values())
+        rows = [W.HBox(actions[i : i + 2]) for i in range(0, len(actions), 2)]
+        return W.VBox([self.controls[n] for n in names] + button + rows + list(extra))
 
     def assemble(self, body: W.Widget, *, left: W.Widget | None = None) -> None:
         """Lay the panel out: title, controls on the left, ``body`` (figures) on the right,
@@ -217,8 +245,7 @@ class LivePanel(W.VBox):
         A ``starts_on = "button"`` state shows its cached result, or :data:`NOT_COMPUTED`
         (drawn by :meth:`render_not_computed`).
         """
-        if self.state.auto:
-            self.state.request()
+        self.state.request()
         return self
 
     def render_not_computed(self) -> None:

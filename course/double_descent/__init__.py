@@ -28,12 +28,12 @@ from .sweeps import (
     curve_1d,
     feature_grid,
     fit_1d,
-    iter_model_sweep,
-    iter_sample_sweep,
     model_sweep,
+    model_sweep_steps,
     sample_sweep,
+    sample_sweep_steps,
 )
-from .width import DEFAULT_WIDTHS, WidthSweepResult, iter_width_sweep, n_params, width_sweep
+from .width import DEFAULT_WIDTHS, WidthSweepResult, n_params, width_sweep, width_sweep_steps
 
 __all__ = [
     "N_DIGITS",
@@ -56,13 +56,13 @@ __all__ = [
     "curve_1d",
     "feature_grid",
     "fit_1d",
-    "iter_model_sweep",
-    "iter_sample_sweep",
+    "model_sweep_steps",
+    "sample_sweep_steps",
     "model_sweep",
     "sample_sweep",
     "DEFAULT_WIDTHS",
     "WidthSweepResult",
-    "iter_width_sweep",
+    "width_sweep_steps",
     "n_params",
     "width_sweep",
 ]

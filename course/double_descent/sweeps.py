@@ -34,9 +34,9 @@ __all__ = [
     "SweepResult",
     "Fit1D",
     "feature_grid",
-    "iter_model_sweep",
+    "model_sweep_steps",
     "model_sweep",
-    "iter_sample_sweep",
+    "sample_sweep_steps",
     "sample_sweep",
     "fit_1d",
     "curve_1d",
@@ -179,7 +179,7 @@ def _check_sizes(name, sizes, lo, hi):
     return sizes.astype(np.int64)
 
 
-def iter_model_sweep(
+def model_sweep_steps(
     data: DigitsSplit,
     n_features,
     *,
@@ -231,11 +231,11 @@ def iter_model_sweep(
 
 
 def model_sweep(data: DigitsSplit, n_features, **options) -> SweepResult:
-    """:func:`iter_model_sweep` run to the end."""
-    return run_to_end(iter_model_sweep(data, n_features, **options))
+    """:func:`model_sweep_steps` run to the end."""
+    return run_to_end(model_sweep_steps(data, n_features, **options))
 
 
-def iter_sample_sweep(
+def sample_sweep_steps(
     n_features: int,
     n_train,
     *,
@@ -287,8 +287,8 @@ def _as_nested(fit, phi, phi_test, n_features):
 
 
 def sample_sweep(n_features: int, n_train, **options) -> SweepResult:
-    """:func:`iter_sample_sweep` run to the end."""
-    return run_to_end(iter_sample_sweep(n_features, n_train, **options))
+    """:func:`sample_sweep_steps` run to the end."""
+    return run_to_end(sample_sweep_steps(n_features, n_train, **options))
 
 
 # ------------------------------------------------------------------------- 1D intuition

@@ -26,7 +26,7 @@ import numpy as np
 from ..progress import Progress, run_to_end
 from .data import load_digits_split, one_hot
 
-__all__ = ["DEFAULT_WIDTHS", "WidthSweepResult", "iter_width_sweep", "width_sweep", "n_params"]
+__all__ = ["DEFAULT_WIDTHS", "WidthSweepResult", "width_sweep_steps", "width_sweep", "n_params"]
 
 #: Widths of the default sweep: from far below to far above the threshold for n = 300.
 DEFAULT_WIDTHS = (2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 256)
@@ -85,7 +85,7 @@ def _result(rows, planned, settings):
     return WidthSweepResult(*ints, *floats, tuple(planned), *settings)
 
 
-def iter_width_sweep(
+def width_sweep_steps(
     widths=DEFAULT_WIDTHS,
     *,
     n_train: int = 300,
@@ -181,5 +181,5 @@ def iter_width_sweep(
 
 
 def width_sweep(widths=DEFAULT_WIDTHS, **options) -> WidthSweepResult:
-    """:func:`iter_width_sweep` run to the end."""
-    return run_to_end(iter_width_sweep(widths, **options))
+    """:func:`width_sweep_steps` run to the end."""
+    return run_to_end(width_sweep_steps(widths, **options))

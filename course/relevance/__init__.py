@@ -8,7 +8,7 @@ ordering and pixel flipping (:mod:`.evaluation`). Importing this package imports
 """
 
 from .evaluation import EvaluationResult, aopc, evaluate, evaluate_steps, randomisation_curve
-from .explain import METHODS, explain
+from .explain import METHODS, explain, explain_steps
 from .lrp import RULES, lrp, lrp_reference, lrp_relevances
 from .methods import (
     gradient,
@@ -17,7 +17,7 @@ from .methods import (
     occlusion,
     smoothgrad,
 )
-from .models import MODELS, load_digits_split, load_model, predict
+from .models import MODELS, load_digit_images, load_model, predict
 from .rde import RDEResult, distortion, rate_distortion_curve, rde, rde_steps
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "randomisation_curve",
     "METHODS",
     "explain",
+    "explain_steps",
     "RULES",
     "lrp",
     "lrp_reference",
@@ -38,7 +39,7 @@ __all__ = [
     "occlusion",
     "smoothgrad",
     "MODELS",
-    "load_digits_split",
+    "load_digit_images",
     "load_model",
     "predict",
     "RDEResult",

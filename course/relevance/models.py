@@ -37,7 +37,7 @@ from .._torch import torch_threads  # re-exported: the lecture's scripts use it
 __all__ = [
     "DigitsData",
     "MODELS",
-    "load_digits_split",
+    "load_digit_images",
     "build_model",
     "load_model",
     "model_info",
@@ -73,12 +73,12 @@ class DigitsData:
 
 
 @lru_cache(maxsize=1)
-def load_digits_split() -> DigitsData:
+def load_digit_images() -> DigitsData:
     """The 1797 digits, split once with seed :data:`SPLIT_SEED` into 1257 training, 540 test.
 
     Examples
     --------
-    >>> d = load_digits_split()
+    >>> d = load_digit_images()
     >>> d.x_train.shape, d.x_test.shape, float(d.x_train.max())
     ((1257, 8, 8), (540, 8, 8), 1.0)
     """
@@ -176,7 +176,7 @@ def load_model(name: str = "cnn", *, dtype: torch.dtype = torch.float64) -> nn.S
     Examples
     --------
     >>> model = load_model("mlp")
-    >>> d = load_digits_split()
+    >>> d = load_digit_images()
     >>> acc = float((predict(model, d.x_test) == d.y_test).mean())
     >>> acc >= 0.95
     True

@@ -47,7 +47,7 @@ from torch import nn
 
 from ..progress import Progress, run_to_end
 from .methods import _prepare
-from .models import as_batch, load_digits_split
+from .models import as_batch, load_digit_images
 
 __all__ = [
     "OUTPUTS",
@@ -110,7 +110,7 @@ _DIGITS_OBFUSCATION: list = []
 def digits_obfuscation() -> Obfuscation:
     """The obfuscation estimated from the digits' training set (cached)."""
     if not _DIGITS_OBFUSCATION:
-        _DIGITS_OBFUSCATION.append(obfuscation_from_data(load_digits_split().x_train))
+        _DIGITS_OBFUSCATION.append(obfuscation_from_data(load_digit_images().x_train))
     return _DIGITS_OBFUSCATION[0]
 
 

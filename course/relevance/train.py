@@ -24,7 +24,7 @@ from ..progress import Progress, run_to_end
 from .models import (
     MODELS,
     build_model,
-    load_digits_split,
+    load_digit_images,
     predict,
     state_dict_to_arrays,
     weights_path,
@@ -83,7 +83,7 @@ def train_steps(name: str, config: TrainConfig | None = None):
     if name not in MODELS:
         raise ValueError(f"name must be one of {', '.join(map(repr, MODELS))}; got {name!r}")
     config = CONFIGS[name] if config is None else config
-    data = load_digits_split()
+    data = load_digit_images()
     x = torch.tensor(data.x_train, dtype=torch.float32)[:, None]
     y = torch.tensor(data.y_train)
     start = time.perf_counter()

@@ -2,16 +2,53 @@
 
 ``course.sparse.cartoon`` renders cartoon-like functions, ``course.sparse.shearlets`` is a
 digital cone-adapted shearlet system (Parseval, undecimated and decimated), and
-``course.sparse.nterm`` computes N-term approximations in Fourier, wavelet, shearlet and
-curvelet systems and trains a ReLU network on the same image.
+``course.sparse.frames`` gives every system (Fourier, wavelets, shearlets, curvelets) one frame
+interface (analysis, synthesis, redundancy, orthonormal or not), ``course.sparse.pursuit`` is
+iterative hard thresholding, ``course.sparse.nterm`` computes N-term approximations and their
+rates, and ``course.sparse.relu`` trains a ReLU network on the same image.
 """
 
 from .cartoon import Cartoon, cartoon
+from .frames import FRAMES, Frame, frame
+from .nterm import (
+    METHODS,
+    Comparison,
+    Expansion,
+    NTermCurve,
+    compare,
+    compare_steps,
+    default_n_terms,
+    default_range,
+    expansion,
+    nterm_curve,
+    refit,
+    theory_rates,
+)
+from .pursuit import PURSUIT_ITERATIONS, PURSUIT_TOL, iterative_hard_thresholding, l2_norm
 from .shearlets import DecimatedShearletSystem, ShearletSystem, shearlet_system
 
 __all__ = [
     "Cartoon",
     "cartoon",
+    "FRAMES",
+    "Frame",
+    "frame",
+    "METHODS",
+    "Comparison",
+    "Expansion",
+    "NTermCurve",
+    "compare",
+    "compare_steps",
+    "default_n_terms",
+    "default_range",
+    "expansion",
+    "nterm_curve",
+    "refit",
+    "theory_rates",
+    "PURSUIT_ITERATIONS",
+    "PURSUIT_TOL",
+    "iterative_hard_thresholding",
+    "l2_norm",
     "DecimatedShearletSystem",
     "ShearletSystem",
     "shearlet_system",

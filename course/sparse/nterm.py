@@ -43,24 +43,31 @@ References
 from __future__ import annotations
 
 import dataclasses
-import functools
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
-import pywt
-import scipy.fft as sfft
 
 from ..progress import Progress, run_to_end
 from ..rates import RateFit, fit_rate
-from .shearlets import shearlet_system
+from .frames import FRAMES, Frame, frame
+from .pursuit import (
+    PURSUIT_ITERATIONS,
+    PURSUIT_TOL,
+    _check_n,
+    _hard,
+    _l2,
+    iterative_hard_thresholding,
+    l2_norm,
+)
 
 __all__ = [
     "l2_norm",
     "Expansion",
     "NTermCurve",
     "Comparison",
-    "SYSTEMS",
+    "FRAMES",
+    "Frame",
+    "frame",
     "expansion",
     "nterm_curve",
     "compare",
@@ -75,47 +82,55 @@ __all__ = [
     "PURSUIT_TOL",
 ]
 
-#: Iterations of :func:`iterative_hard_thresholding` used for the rate curves (at most), and the
-#: relative decrease of the error below which it stops.
-PURSUIT_ITERATIONS = 40
-PURSUIT_TOL = 1e-3
-
 
 @dataclass(frozen=True)
 class Expansion:
-    """The coefficients of one image in one system, sorted once.
+    """The coefficients of one image in one frame, sorted once.
 
     Attributes
     ----------
-    system : str
-        Key in :data:`SYSTEMS`.
-    label : str
-        Legend text with the redundancy.
+    frame : Frame
+        The system (:func:`course.sparse.frames.frame`): analysis, synthesis, redundancy.
     coefficients : ndarray, shape (M,), float64
-        All real coefficients (M = redundancy * pixels).
+        ``frame.analyze(f)``: all real coefficients (M = redundancy * pixels).
     order : ndarray, shape (M,)
         Indices of ``coefficients`` by decreasing magnitude.
-    synthesize : callable
-        Vector of M coefficients -> image (the inverse for a basis, the adjoint for a frame).
-    orthonormal : bool
-        True for a basis: the error is then the tail of the sorted coefficients.
-    redundancy : float
-        Real coefficients per pixel.
-    shape : tuple of int
     norm : float
         :math:`\\|f\\|_2`.
     """
 
-    system: str
-    label: str
+    frame: Frame
     coefficients: np.ndarray
     order: np.ndarray
-    synthesize: Callable = field(repr=False)
-    orthonormal: bool
-    redundancy: float
-    shape: tuple
     norm: float
-    analyze: Callable | None = field(default=None, repr=False)
+
+    @property
+    def system(self) -> str:
+        return self.frame.system
+
+    @property
+    def label(self) -> str:
+        return self.frame.label
+
+    @property
+    def synthesize(self):
+        return self.frame.synthesize
+
+    @property
+    def analyze(self):
+        return self.frame.analyze
+
+    @property
+    def orthonormal(self) -> bool:
+        return self.frame.orthonormal
+
+    @property
+    def redundancy(self) -> float:
+        return self.frame.redundancy
+
+    @property
+    def shape(self) -> tuple:
+        return self.frame.shape
 
     @property
     def n_coefficients(self) -> int:
@@ -158,7 +173,7 @@ class Expansion:
         """
         n = _check_n(n_terms, self.n_coefficients)
         first = self.kept(n)
-        if self.orthonormal or self.analyze is None:
+        if self.orthonormal:
             err = _l2(image - self.synthesize(first)) / self.norm
             return first, np.array([err])
         if start is not None:
@@ -169,203 +184,6 @@ class Expansion:
         return iterative_hard_thresholding(
             self.analyze, self.synthesize, image, n, start=first, iterations=iterations
         )
-
-
-def _hard(c, n):
-    """Keep the n entries of largest magnitude (ties broken by position), zero the rest."""
-    out = np.zeros_like(c)
-    if n > 0:
-        idx = np.argpartition(-np.abs(c), n - 1)[:n] if n < c.size else np.arange(c.size)
-        out[idx] = c[idx]
-    return out
-
-
-def iterative_hard_thresholding(
-    analyze,
-    synthesize,
-    image,
-    n_terms: int,
-    *,
-    start=None,
-    iterations: int = PURSUIT_ITERATIONS,
-    tol: float = PURSUIT_TOL,
-):
-    r"""N-term approximation in a frame by iterative hard thresholding.
-
-    .. math::
-
-        c^{t+1} = H_N\bigl(c^t + \Phi^*(f - \Phi c^t)\bigr),
-
-    with :math:`\Phi` = ``synthesize``, :math:`\Phi^*` = ``analyze`` and :math:`H_N` keeping the N
-    largest entries. If :math:`\|\Phi\|_2 \le 1` (a Parseval frame has norm one) the error
-    :math:`\|f - \Phi c^t\|_2` never increases (Blumensath and Davies 2008, Lemma 1): every step
-    minimizes a majorizer of the squared error that touches it at :math:`c^t`. Started from the N
-    largest frame coefficients, the result is never worse than plain thresholding.
-
-    Parameters
-    ----------
-    analyze, synthesize : callable
-        Image -> coefficient vector, and its adjoint.
-    image : ndarray
-    n_terms : int
-        N, the number of nonzero real coefficients.
-    start : ndarray, optional
-        N-sparse start; default the N largest entries of ``analyze(image)``.
-    iterations : int
-        At most this many steps.
-    tol : float
-        Stop after a step that lowers the error by less than this fraction.
-
-    Returns
-    -------
-    coeffs : ndarray
-        At most N nonzero entries.
-    history : ndarray
-        Relative error :math:`\|f - \Phi c^t\|_2 / \|f\|_2` at the start and after each step.
-    """
-    f = np.asarray(image, dtype=np.float64)
-    if isinstance(iterations, bool) or not float(iterations).is_integer() or iterations < 0:
-        raise ValueError(f"iterations must be a non-negative integer; got {iterations!r}")
-    norm = _l2(f)
-    c = _hard(analyze(f), int(n_terms)) if start is None else np.asarray(start, dtype=float)
-    if np.count_nonzero(c) > n_terms:
-        raise ValueError(f"start must have at most n_terms = {n_terms} nonzero entries")
-    residual = f - synthesize(c)
-    history = [_l2(residual) / norm]
-    for _ in range(int(iterations)):
-        new = _hard(c + analyze(residual), int(n_terms))
-        new_residual = f - synthesize(new)
-        err = _l2(new_residual) / norm
-        c, residual = new, new_residual
-        history.append(err)
-        if history[-2] - err <= tol * history[-2]:
-            break
-    return c, np.array(history)
-
-
-def _l2(a) -> float:
-    """Euclidean norm without BLAS (``np.linalg.norm`` calls a threaded dot product, which is
-    10 ms instead of 0.05 ms on a busy machine)."""
-    a = np.asarray(a)
-    return float(np.sqrt(np.sum(a * a)))
-
-
-def _check_n(n, m):
-    if isinstance(n, bool) or not float(n).is_integer() or not 0 <= n <= m:
-        raise ValueError(f"n_terms must be an integer in [0, {m}]; got {n!r}")
-    return int(n)
-
-
-# ---------------------------------------------------------------------------------- systems
-def _fourier(image, **_):
-    """The real orthonormal DFT basis: sqrt2 Re, sqrt2 Im on half the plane, the rest real."""
-    shape = image.shape
-    n0, n1 = shape
-    ia, ib = np.indices(shape)
-    flat = np.ravel_multi_index((ia, ib), shape).ravel()
-    mirror = np.ravel_multi_index(((-ia) % n0, (-ib) % n1), shape).ravel()
-    half, selfm = flat[flat < mirror], flat[flat == mirror]
-    mirror_half = mirror[flat < mirror]
-    spec = sfft.fft2(image, norm="ortho").ravel()
-    r2 = np.sqrt(2.0)
-    coeffs = np.concatenate([r2 * spec[half].real, r2 * spec[half].imag, spec[selfm].real])
-    h = half.size
-
-    def synthesize(vec):
-        z = np.zeros(n0 * n1, dtype=complex)
-        z[half] = (vec[:h] + 1j * vec[h : 2 * h]) / r2
-        z[mirror_half] = np.conj(z[half])
-        z[selfm] = vec[2 * h :]
-        return sfft.ifft2(z.reshape(shape), norm="ortho").real
-
-    return coeffs, synthesize, True, 1.0, "Fourier (ONB, 1\u00d7)", None
-
-
-def _wavelet(image, *, wavelet="db4", level=None, **_):
-    w = pywt.Wavelet(wavelet)
-    if not w.orthogonal:
-        raise ValueError(f"wavelet must be an orthonormal family; got {wavelet!r}")
-    if level is None:  # down to an 8 x 8 coarse grid, like the shearlets' coarse part
-        level = max(min(pywt.dwtn_max_level(image.shape, w), int(np.log2(min(image.shape) / 8))), 1)
-    if any(s % 2**level for s in image.shape):
-        raise ValueError(
-            f"image sides must be divisible by 2**level = {2**level} for an orthonormal "
-            f"periodized wavelet basis; got shape {image.shape}"
-        )
-    coeffs = pywt.wavedec2(image, w, mode="periodization", level=level)
-    arr, slices = pywt.coeffs_to_array(coeffs)
-
-    def synthesize(vec):
-        c = pywt.array_to_coeffs(vec.reshape(arr.shape), slices, output_format="wavedec2")
-        return pywt.waverec2(c, w, mode="periodization")
-
-    return arr.ravel(), synthesize, True, 1.0, f"wavelets {wavelet} (ONB, 1\u00d7)", None
-
-
-def _shearlet(image, *, scales=4, **_):
-    system = shearlet_system(image.shape, scales=scales, kind="decimated")
-    label = f"shearlets, decimated ({system.redundancy:.2f}\u00d7)"
-    coeffs = system.decompose(image)
-    return coeffs, system.reconstruct, False, system.redundancy, label, system.decompose
-
-
-def _shearlet_undecimated(image, *, scales=4, **_):
-    system = shearlet_system(image.shape, scales=scales, kind="undecimated")
-    shape = (system.n_atoms, *image.shape)
-
-    def synthesize(vec):
-        return system.reconstruct(vec.reshape(shape))
-
-    def analyze(img):
-        return system.decompose(img).ravel()
-
-    label = f"shearlets, undecimated ({system.redundancy:.0f}\u00d7, unfair count)"
-    return analyze(image), synthesize, False, system.redundancy, label, analyze
-
-
-@functools.lru_cache(maxsize=4)
-def _udct(shape, num_scales):
-    from curvelets.numpy import UDCT
-
-    return UDCT(shape=shape, num_scales=num_scales, wedges_per_direction=3)
-
-
-def _curvelet(image, *, scales=4, **_):
-    # UDCT counts its low-pass as a scale; two more than the shearlets' band-pass scales give it
-    # a low-pass of (n/32)^2 complex coefficients, 8 x 8 at 256 x 256 like the wavelets' level 5
-    num_scales = scales + 2
-    need = 2 ** (num_scales - 1)
-    if any(s % need for s in image.shape):
-        raise ValueError(
-            f"image sides must be divisible by {need} for the curvelet transform with "
-            f"{num_scales} scales to be a tight frame; got shape {image.shape}"
-        )
-    t = _udct(tuple(image.shape), num_scales)
-
-    def analyze(img):
-        v = t.vect(t.forward(img))
-        return np.concatenate([v.real, v.imag])
-
-    coeffs = analyze(image)
-    m = coeffs.size // 2
-
-    def synthesize(vec):
-        return np.asarray(t.backward(t.struct(vec[:m] + 1j * vec[m:]))).real
-
-    red = 2 * m / image.size
-    label = f"curvelets, UDCT ({red:.2f}\u00d7)"
-    return coeffs, synthesize, False, red, label, analyze
-
-
-#: The systems: key -> constructor (image, **options) -> (coeffs, synthesize, orthonormal,
-#: redundancy, label, analyze or None for a basis). The one registry that validates and dispatches ``system``.
-SYSTEMS = {
-    "fourier": _fourier,
-    "wavelet": _wavelet,
-    "shearlet": _shearlet,
-    "curvelet": _curvelet,
-    "shearlet_undecimated": _shearlet_undecimated,
-}
 
 
 def _check_image(image):
@@ -406,24 +224,13 @@ def expansion(image, system: str, *, wavelet: str = "db4", scales: int = 4) -> E
     >>> bool(np.allclose(e.approximation(1024), f))
     True
     """
-    if system not in SYSTEMS:
-        raise ValueError(f"system must be one of {', '.join(map(repr, SYSTEMS))}; got {system!r}")
+    if system not in FRAMES:
+        raise ValueError(f"system must be one of {', '.join(map(repr, FRAMES))}; got {system!r}")
     f = _check_image(image)
-    coeffs, synth, ortho, red, label, analyze = SYSTEMS[system](f, wavelet=wavelet, scales=scales)
-    coeffs = np.asarray(coeffs, dtype=np.float64)
+    F = frame(system, f.shape, wavelet=wavelet, scales=scales)
+    coeffs = np.asarray(F.analyze(f), dtype=np.float64)
     order = np.argsort(-np.abs(coeffs), kind="stable")
-    return Expansion(
-        system=system,
-        label=label,
-        coefficients=coeffs,
-        order=order,
-        synthesize=synth,
-        orthonormal=ortho,
-        redundancy=float(red),
-        shape=f.shape,
-        norm=_l2(f),
-        analyze=analyze,
-    )
+    return Expansion(F, coeffs, order, _l2(f))
 
 
 @dataclass(frozen=True)
@@ -456,8 +263,9 @@ class NTermCurve:
     largest: np.ndarray | None = None
 
 
-#: N-term methods: keep the N largest coefficients; or iterative hard thresholding from there.
-METHODS = ("largest", "pursuit")
+#: N-term methods (name -> label): keep the N largest coefficients; or iterative hard
+#: thresholding from there (frames only; for a basis the N largest are optimal).
+METHODS = {"pursuit": "iterative hard thresholding", "largest": "N largest coefficients"}
 
 
 def default_n_terms(shape, *, count: int = 12) -> np.ndarray:
@@ -529,7 +337,7 @@ def _largest_curve(e: Expansion, f, n_terms, fit_range, method) -> NTermCurve:
 def _pursued(e: Expansion, f, curve: NTermCurve, fit_range, iterations):
     """For a frame with ``curve.method == "pursuit"``: the curve again after each N's pursuit,
     along increasing N, each starting from the previous solution when that is better."""
-    if curve.method != "pursuit" or e.orthonormal or e.analyze is None:
+    if curve.method != "pursuit" or e.orthonormal:
         return
     err, previous = curve.error.copy(), None
     for i in np.argsort(curve.n_terms, kind="stable"):
@@ -616,6 +424,3 @@ def theory_rates(n_terms, *, anchor: float = 1.0) -> dict:
         "N^-1 (log N)^3/2 (shearlets, curvelets)": n**-1.0 * np.log(n) ** 1.5,
     }
     return {k: anchor * v / v[0] for k, v in out.items()}
-
-
-l2_norm = _l2

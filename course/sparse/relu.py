@@ -25,7 +25,7 @@ import numpy as np
 
 from ..networks import Network, complexity
 
-__all__ = ["ReluFit", "relu_fit", "relu_sweep", "ReluSweep"]
+__all__ = ["ReluFit", "relu_fit_steps", "relu_sweep_steps", "ReluSweep"]
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,9 @@ def _check(image, widths, steps, lr, batch):
     return f, widths
 
 
-def relu_fit(image, *, widths=(32, 32, 32), steps=1500, lr=3e-3, batch=4096, seed=0, every=100):
+def relu_fit_steps(
+    image, *, widths=(32, 32, 32), steps=1500, lr=3e-3, batch=4096, seed=0, every=100
+):
     """Train a ReLU network on ``image``; a generator of ``(fraction, ReluFit)``.
 
     Adam on mini-batches of pixels, mean squared error; every ``every`` steps the network is
@@ -81,7 +83,7 @@ def relu_fit(image, *, widths=(32, 32, 32), steps=1500, lr=3e-3, batch=4096, see
     Examples
     --------
     >>> f = np.outer(np.hanning(16), np.hanning(16))
-    >>> job = relu_fit(f, widths=(4,), steps=5, every=5)
+    >>> job = relu_fit_steps(f, widths=(4,), steps=5, every=5)
     >>> fraction, partial = next(job)
     >>> fraction, partial.step, partial.n_weights
     (1.0, 5, 17)
@@ -157,11 +159,11 @@ class ReluSweep:
 SIZES = ((8, 8, 8), (16, 16, 16), (24, 24, 24, 24), (48, 48, 48, 48))
 
 
-def relu_sweep(image, *, sizes=SIZES, steps=1500, lr=3e-3, batch=4096, seed=0, every=100):
+def relu_sweep_steps(image, *, sizes=SIZES, steps=1500, lr=3e-3, batch=4096, seed=0, every=100):
     """Train one network per size; a generator of ``(fraction, ReluSweep)``, returns the sweep."""
     fits = []
     for i, widths in enumerate(sizes):
-        job = relu_fit(
+        job = relu_fit_steps(
             image, widths=widths, steps=steps, lr=lr, batch=batch, seed=seed, every=every
         )
         last = None

@@ -24,7 +24,7 @@ from .constructions import (
     step_sum,
 )
 from .expressions import Expression, parse_expression
-from .fitting import fit_least_squares, least_squares_residuals, random_features, train_sgd
+from .fitting import fit_least_squares, least_squares_residuals, random_features, train_sgd_steps
 from .shallow import (
     LECTURE_ACTIVATIONS,
     MAX_DEGREE,
@@ -36,14 +36,16 @@ from .shallow import (
 )
 from .sweeps import (
     METHODS,
+    Method,
     PredictedRate,
     RateStudy,
+    approximation_steps,
     default_widths,
     error_vs_width,
-    iter_error_vs_width,
-    iter_width_vs_frequency,
+    error_vs_width_steps,
     predicted_rate,
     width_for_tolerance,
+    width_vs_frequency_steps,
 )
 from .targets import TARGETS, Target, expression_target, make_target
 from .twod import TARGETS_2D, Approximation2D, DimensionStudy, compare_dimensions, fit_2d
@@ -70,16 +72,18 @@ __all__ = [
     "random_features",
     "fit_least_squares",
     "least_squares_residuals",
-    "train_sgd",
+    "train_sgd_steps",
     "METHODS",
+    "Method",
+    "approximation_steps",
     "PredictedRate",
     "RateStudy",
     "predicted_rate",
     "default_widths",
     "error_vs_width",
-    "iter_error_vs_width",
+    "error_vs_width_steps",
     "width_for_tolerance",
-    "iter_width_vs_frequency",
+    "width_vs_frequency_steps",
     "TARGETS_2D",
     "Approximation2D",
     "DimensionStudy",

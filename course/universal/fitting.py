@@ -19,7 +19,7 @@ ones (a diagonal entry of R below :data:`RANK_TOL` times the column norm) are dr
 the nesting.
 
 SGD (method (c)): all weights :math:`(a, w, b, c)` are trained with Adam on mini-batches of the
-same fit points, starting from the random features; :func:`train_sgd` is a generator that yields
+same fit points, starting from the random features; :func:`train_sgd_steps` is a generator that yields
 :class:`course.progress.Progress` with the current approximation, so a panel can stream it and
 stop it. torch is imported inside the function.
 
@@ -61,7 +61,7 @@ __all__ = [
     "least_squares_residuals",
     "LeastSquaresFit",
     "fit_least_squares",
-    "train_sgd",
+    "train_sgd_steps",
 ]
 
 POOL_SIZE = 2048
@@ -222,7 +222,7 @@ def least_squares_residuals(target: Target, widths, *, activation="relu", degree
     return np.array([fit.residual(n) for n in widths])
 
 
-def train_sgd(
+def train_sgd_steps(
     target: Target,
     *,
     activation: str = "relu",

@@ -32,14 +32,15 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..progress import Progress
+from ..progress import Progress, relay
 from ..rates import RateFit, fit_rate
 from .constructions import STEEPNESS, construct, polynomial_construction
-from .fitting import POOL_SIZE, fit_least_squares, train_sgd
+from .fitting import POOL_SIZE, fit_least_squares, train_sgd_steps
 from .targets import Target, make_target
 
 __all__ = [
@@ -47,21 +48,90 @@ __all__ = [
     "RateStudy",
     "predicted_rate",
     "default_widths",
-    "iter_error_vs_width",
+    "error_vs_width_steps",
     "error_vs_width",
     "width_for_tolerance",
-    "iter_width_vs_frequency",
+    "width_vs_frequency_steps",
     "METHODS",
+    "Method",
+    "approximation_steps",
 ]
 
-#: methods that give an approximation directly (SGD is a generator: :func:`train_sgd`):
-#: name -> function(target, *, activation, width, degree, seed) -> Approximation
+
+@dataclass(frozen=True)
+class Method:
+    """How the weights of a shallow network are found, in its streaming form.
+
+    Attributes
+    ----------
+    label : str
+        For controls and titles: ``"(a) construction"``.
+    steps : callable
+        ``steps(target, *, activation, width, degree, seed, sgd_steps)``: a generator of
+        :class:`~course.progress.Progress` returning the :class:`Approximation` (at once for
+        a direct method).
+    max_width : int
+        The widest network of the default width sweep.
+    n_widths : int
+        The number of widths of the default sweep.
+    """
+
+    label: str
+    steps: Callable
+    max_width: int
+    n_widths: int = 16
+
+
+def _construction_steps(target, *, activation, width, degree, seed=0, sgd_steps=0):
+    return construct(target, activation=activation, width=width, degree=degree)
+    yield  # pragma: no cover  (a generator that returns at once)
+
+
+def _least_squares_steps(target, *, activation, width, degree, seed=0, sgd_steps=0):
+    return fit_least_squares(target, activation=activation, width=width, degree=degree, seed=seed)
+    yield  # pragma: no cover
+
+
+def _sgd_steps(target, *, activation, width, degree, seed=0, sgd_steps=1500):
+    job = train_sgd_steps(
+        target, activation=activation, width=width, degree=degree, seed=seed, steps=sgd_steps
+    )
+    return (yield from relay(job))
+
+
+#: name -> :class:`Method`; validates and dispatches ``method`` (least squares: a pool of 1024,
+#: up to width 1023, since the full pool costs a QR of 6145 x 2049; SGD: one training per width)
 METHODS = {
-    "construction": lambda t, *, activation, width, degree, seed=0: construct(
-        t, activation=activation, width=width, degree=degree
-    ),
-    "least_squares": fit_least_squares,
+    "construction": Method("(a) construction", _construction_steps, 2047),
+    "least_squares": Method("(b) random + least squares", _least_squares_steps, POOL_SIZE // 2 - 1),
+    "sgd": Method("(c) SGD, all weights", _sgd_steps, 513, n_widths=8),
 }
+
+
+def approximation_steps(
+    target: Target,
+    *,
+    method: str,
+    activation: str = "relu",
+    width: int = 16,
+    degree: int = 3,
+    seed: int = 0,
+    sgd_steps: int = 1500,
+):
+    """The shallow approximation of ``method`` as a generator job (``approx = yield from
+    approximation_steps(...)``); ``sgd_steps`` is used by ``"sgd"`` only."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}; got {method!r}")
+    return (
+        yield from METHODS[method].steps(
+            target,
+            activation=activation,
+            width=width,
+            degree=degree,
+            seed=seed,
+            sgd_steps=sgd_steps,
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -173,7 +243,7 @@ def default_widths(n_max: int = 2047, *, count: int = 16) -> np.ndarray:
     return np.unique(np.clip(odd, 3, n_max | 1))
 
 
-def iter_error_vs_width(
+def error_vs_width_steps(
     target: Target,
     *,
     activation: str = "relu",
@@ -186,35 +256,32 @@ def iter_error_vs_width(
 ):
     """:func:`error_vs_width` as a generator of Progress with the partial :class:`RateStudy`.
 
-    ``method`` is a key of :data:`METHODS` or ``'sgd'`` (:func:`train_sgd` with ``sgd_steps``
+    ``method`` is a key of :data:`METHODS` (``'sgd'``: :func:`train_sgd_steps` with ``sgd_steps``
     steps per width, on the widths 3, 5, 9, ..., 513 unless given: each width is a training run).
     """
-    if method != "sgd" and method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join([*METHODS, 'sgd'])}; got {method!r}")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}; got {method!r}")
     if widths is None:
-        # least squares: up to 1023 (a pool of 1024; the full pool costs a QR of 6145 x 2049)
-        n_max = {"least_squares": POOL_SIZE // 2 - 1, "sgd": 513}.get(method, 2047)
-        widths = default_widths(n_max, count=8 if method == "sgd" else 16)
+        widths = default_widths(METHODS[method].max_width, count=METHODS[method].n_widths)
     widths = np.asarray(widths, dtype=int)
     predicted = predicted_rate(target, activation=activation, degree=degree)
     errors = []
     study = None
     options = dict(activation=activation, degree=degree, seed=seed)
     for i, n in enumerate(widths):
-        if method == "sgd":
-            job = train_sgd(target, width=int(n), steps=sgd_steps, **options)
-            while True:
-                try:
-                    item = next(job)
-                except StopIteration as stop:
-                    approx = stop.value
-                    break
-                yield Progress((i + item.fraction) / len(widths), study, f"N = {n}: {item.message}")
-        else:
-            approx = METHODS[method](target, width=int(n), **options)
+        job = approximation_steps(
+            target, method=method, width=int(n), sgd_steps=sgd_steps, **options
+        )
+        span = (i / len(widths), (i + 1) / len(widths))
+        wrap = functools.partial(_same, study)
+        approx = yield from relay(job, span=span, wrap=wrap, message=f"N = {n}: training")
         errors.append(approx.sup_error)
         study = _study(target, widths[: i + 1], errors, fit_min, predicted, method, activation)
         yield Progress((i + 1) / len(widths), study, f"N = {n}")
+    return study
+
+
+def _same(study, partial):
     return study
 
 
@@ -238,7 +305,7 @@ def _study(target, widths, errors, fit_min, predicted, method, activation):
 def error_vs_width(target: Target, **options) -> RateStudy:
     """Sup error for each width and the fitted slope on ``widths >= fit_min``.
 
-    Parameters are those of :func:`iter_error_vs_width`.
+    Parameters are those of :func:`error_vs_width_steps`.
 
     Examples
     --------
@@ -248,7 +315,7 @@ def error_vs_width(target: Target, **options) -> RateStudy:
     """
     from ..progress import run_to_end
 
-    return run_to_end(iter_error_vs_width(target, **options))
+    return run_to_end(error_vs_width_steps(target, **options))
 
 
 def width_for_tolerance(
@@ -281,7 +348,7 @@ def width_for_tolerance(
     return hi
 
 
-def iter_width_vs_frequency(
+def width_vs_frequency_steps(
     frequencies, eps: float, *, activation: str = "relu", n_max: int = 8192
 ):
     """N(eps) for the sum of sines at each frequency, with the ReLU prediction; a generator.

@@ -21,9 +21,14 @@ from .constructions import (
     square_error,
     tooth,
 )
-from .depth import depth_separation, shallow_sawtooth, shallow_width_needed, train_shallow
-from .smooth import shallow_interpolant, smooth_rates, taylor_network
-from .smooth2d import smooth_rates_2d, taylor_network_2d
+from .depth import (
+    depth_separation_steps,
+    shallow_sawtooth,
+    shallow_width_needed,
+    train_shallow_steps,
+)
+from .smooth import shallow_interpolant, smooth_rates_steps, taylor_network
+from .smooth2d import smooth_rates_2d_steps, taylor_network_2d
 from .squares import square_curve, square_rates
 
 __all__ = [
@@ -45,14 +50,14 @@ __all__ = [
     "square_complexity",
     "square_error",
     "tooth",
-    "depth_separation",
+    "depth_separation_steps",
     "shallow_sawtooth",
     "shallow_width_needed",
-    "train_shallow",
+    "train_shallow_steps",
     "shallow_interpolant",
-    "smooth_rates",
+    "smooth_rates_steps",
     "taylor_network",
-    "smooth_rates_2d",
+    "smooth_rates_2d_steps",
     "taylor_network_2d",
     "square_curve",
     "square_rates",

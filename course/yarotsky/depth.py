@@ -9,7 +9,7 @@ exponentially many neurons against linearly many (Telgarsky 2016). More generall
 linear regions of a deep network can grow exponentially with the depth (Montufar, Pascanu, Cho
 and Bengio 2014).
 
-:func:`depth_separation` trains shallow networks of growing width on :math:`g_k` and records the
+:func:`depth_separation_steps` trains shallow networks of growing width on :math:`g_k` and records the
 smallest width whose RMS error drops below a tolerance, next to the exact width :math:`2^k`.
 
 References
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from course.networks import Network, complexity, count_linear_pieces_1d
-from course.progress import Progress
+from course.progress import Progress, relay
 
 from .constructions import sawtooth, sawtooth_complexity
 
@@ -34,9 +34,9 @@ __all__ = [
     "shallow_width_needed",
     "shallow_sawtooth",
     "ShallowFit",
-    "train_shallow",
+    "train_shallow_steps",
     "DepthSeparation",
-    "depth_separation",
+    "depth_separation_steps",
 ]
 
 
@@ -132,6 +132,11 @@ class DepthSeparation:
     fits: tuple = field(repr=False)
 
 
+def _no_partial(fit):
+    """One trained width is no partial result of the sweep (the sweep reports per k)."""
+    return None
+
+
 def _check_positive_int(name, value, lo=1, hi=None):
     ok = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
     if not ok or value < lo or (hi is not None and value > hi):
@@ -171,7 +176,7 @@ class _Adam:
             p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
-def train_shallow(
+def train_shallow_steps(
     k: int,
     width: int,
     *,
@@ -235,7 +240,7 @@ def train_shallow(
     return result
 
 
-def depth_separation(
+def depth_separation_steps(
     ks=(1, 2, 3, 4, 5),
     *,
     tol: float = 0.05,
@@ -254,7 +259,7 @@ def depth_separation(
     Examples
     --------
     >>> from course.progress import run_to_end
-    >>> r = run_to_end(depth_separation((1,), tol=0.05, steps=0))
+    >>> r = run_to_end(depth_separation_steps((1,), tol=0.05, steps=0))
     >>> int(r.bound[0]), bool(r.width_needed[0] >= 1)
     (2, True)
     """
@@ -292,16 +297,9 @@ def depth_separation(
     for k, widths in plan:
         found = None
         for width in widths:
-            job = train_shallow(k, width, steps=steps, seed=seed)
-            last = None
-            while True:
-                try:
-                    item = next(job)
-                except StopIteration as stop:
-                    last = stop.value
-                    break
-                frac = (done + (item.fraction if item.fraction == item.fraction else 0)) / total
-                yield Progress(frac, None, item.message)
+            job = train_shallow_steps(k, width, steps=steps, seed=seed)
+            span = (done / total, (done + 1) / total)
+            last = yield from relay(job, span=span, wrap=_no_partial)
             fits.append(last)
             done += 1
             if last.rms_error <= tol:

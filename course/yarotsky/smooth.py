@@ -59,7 +59,7 @@ __all__ = [
     "shallow_interpolant",
     "evaluate_shallow",
     "SmoothRates",
-    "smooth_rates",
+    "smooth_rates_steps",
 ]
 
 #: The kink of the target; irrational, so that no grid point k/N ever hits it.
@@ -419,7 +419,7 @@ def _fit(c, e):
         return None
 
 
-def smooth_rates(s: int, *, n_values=(1, 2, 4, 8, 16, 32), n_grid: int = 4097):
+def smooth_rates_steps(s: int, *, n_values=(1, 2, 4, 8, 16, 32), n_grid: int = 4097):
     r"""Sweep :math:`N` for the deep construction, and widths for shallow interpolants.
 
     A generator (a slow job): yields :class:`~course.progress.Progress` with a partial
@@ -430,7 +430,7 @@ def smooth_rates(s: int, *, n_values=(1, 2, 4, 8, 16, 32), n_grid: int = 4097):
     Examples
     --------
     >>> from course.progress import run_to_end
-    >>> r = run_to_end(smooth_rates(2, n_values=(1, 2, 4)))
+    >>> r = run_to_end(smooth_rates_steps(2, n_values=(1, 2, 4)))
     >>> r.n_patches.tolist(), bool(np.all(r.deep_error <= r.deep_bound))
     ([1, 2, 4], True)
     """

@@ -50,7 +50,7 @@ __all__ = [
     "TaylorConstruction2D",
     "taylor_network_2d",
     "SmoothRates2D",
-    "smooth_rates_2d",
+    "smooth_rates_2d_steps",
 ]
 
 #: :math:`u = \langle r, x\rangle` with this direction :math:`r`.
@@ -291,9 +291,9 @@ class SmoothRates2D:
     deep_curve: np.ndarray = field(repr=False)
 
 
-def smooth_rates_2d(s: int, *, n_values=(1, 2, 4, 8), n_grid: int = 65):
+def smooth_rates_2d_steps(s: int, *, n_values=(1, 2, 4, 8), n_grid: int = 65):
     r"""Sweep :math:`N` for the construction in :math:`d = 2` (a slow job, like
-    :func:`~course.yarotsky.smooth.smooth_rates`). The sup is taken on an ``n_grid`` x ``n_grid``
+    :func:`~course.yarotsky.smooth.smooth_rates_steps`). The sup is taken on an ``n_grid`` x ``n_grid``
     grid; the result also holds :math:`F_s` and :math:`\Phi` along the cut :math:`x_2 = 1/2`.
     The theorem's slope is :math:`-s/2`."""
     s = _check_s(s)

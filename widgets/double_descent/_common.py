@@ -8,8 +8,6 @@ from course.double_descent import (
     FEATURE_MAPS,
 )
 
-from ..live import LiveState
-
 KINDS = {"fourier": "Fourier (cos)", "relu": "ReLU"}
 assert set(KINDS) == set(FEATURE_MAPS)
 #: The ridge values offered by the panels (a choice: lambda spans many decades, and 0 matters).
@@ -17,22 +15,6 @@ RIDGES = {0.0: "0 (min-norm)", 1e-6: "1e-6", 1e-4: "1e-4", 1e-2: "1e-2", 1.0: "1
 _THRESHOLD_STYLE = dict(color="#b00020", ls="--", lw=1.2, gid="threshold")
 _CURSOR_STYLE = dict(color="#555555", ls=":", lw=1.5, gid="cursor")
 _MAX_MISTAKES = 16  # misclassified digits shown under the cursor (2 rows of 8)
-
-
-def _new_state(cls, values: dict) -> LiveState:
-    """A state with these parameter values and no computation requested yet.
-
-    ``LiveState(compute_now=False, **values)`` still requests a computation when ``values``
-    change a parameter (``set`` requests it), so a result could reach ``render`` before the
-    panel has built its figures. Values are validated here all the same (ValueError).
-    """
-    state = cls(compute_now=False)
-    state.auto = False  # instance attribute: set() below requests nothing
-    try:
-        state.set(**values)
-    finally:
-        del state.auto  # back to the class's policy
-    return state
 
 
 def _set_log_limits(ax, main, *others, pad=2.0, depth=100.0):

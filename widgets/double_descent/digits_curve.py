@@ -12,8 +12,8 @@ from course.double_descent import (
     DigitsSplit,
     SweepResult,
     feature_grid,
-    iter_model_sweep,
     load_digits_split,
+    model_sweep_steps,
 )
 from course.progress import Progress
 
@@ -27,7 +27,6 @@ from ._common import (
     KINDS,
     RIDGES,
     _LossErrorAxes,
-    _new_state,
     _set_log_limits,
 )
 
@@ -91,7 +90,7 @@ class DigitsCurveState(LiveState):
         if entry is None:
             data = load_digits_split(n_train, label_noise=label_noise, seed=seed)
             grid = feature_grid(n_train, start=self.start, stop=self.stop, num=self.num)
-            sweep = iter_model_sweep(data, grid, kind=kind, sigma=sigma, ridge=ridge, seed=seed)
+            sweep = model_sweep_steps(data, grid, kind=kind, sigma=sigma, ridge=ridge, seed=seed)
             entry = self._entries[key] = _Entry(data, sweep)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
@@ -157,7 +156,7 @@ class DigitsCurvePanel(LivePanel):
 
     def __init__(self, **values):
         super().__init__(
-            _new_state(DigitsCurveState, values),
+            DigitsCurveState(compute_now=False, **values),
             title="Double descent on the digits: random features, min-norm least squares",
             show_progress=True,
         )

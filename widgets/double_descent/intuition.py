@@ -25,7 +25,6 @@ from ._common import (
     _THRESHOLD_STYLE,
     KINDS,
     RIDGES,
-    _new_state,
     _set_log_limits,
 )
 
@@ -92,7 +91,7 @@ class IntuitionPanel(LivePanel):
 
     def __init__(self, **values):
         super().__init__(
-            _new_state(IntuitionState, values),
+            IntuitionState(compute_now=False, **values),
             title="1D intuition: n noisy samples, N random features",
         )
         fig, ax = new_figure(440, 360)

@@ -8,7 +8,7 @@ import numpy as np
 
 from course.double_descent import (
     SweepResult,
-    iter_sample_sweep,
+    sample_sweep_steps,
 )
 from course.progress import Progress
 
@@ -20,7 +20,6 @@ from ._common import (
     KINDS,
     RIDGES,
     _LossErrorAxes,
-    _new_state,
 )
 
 
@@ -50,7 +49,7 @@ class SampleWiseState(LiveState):
                 [np.round(np.geomspace(10, self.n_max, self.num)).astype(np.int64), [n_features]]
             )
         )
-        job = iter_sample_sweep(
+        job = sample_sweep_steps(
             n_features, sizes, kind=kind, sigma=sigma, ridge=ridge, label_noise=label_noise, seed=0
         )
         for item in job:
@@ -63,7 +62,7 @@ class SampleWisePanel(LivePanel):
 
     def __init__(self, **values):
         super().__init__(
-            _new_state(SampleWiseState, values),
+            SampleWiseState(compute_now=False, **values),
             title="Sample-wise: more data can hurt",
             show_progress=True,
         )

@@ -8,10 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course.progress import Progress
-from course.relevance.explain import METHODS, explain
+from course.relevance.explain import METHODS
 from course.relevance.models import MODELS, torch_threads
-from course.relevance.rde import rde_steps
 
 from .._threads import single_threaded_numerics
 from ..params import InvalidValue, Text
@@ -104,30 +102,6 @@ METHOD_PARAMS = {
     "lrp": ("rule", "eps", "alpha", "input_zb"),
     "rde": ("lam", "rde_iterations"),
 }
-
-
-def _relevance_job(model, x, method, options, *, target, contrast=None):
-    """A map as a generator job: RDE streams its mask, the others return at once."""
-    if method == "rde":
-        job = rde_steps(model, x, target=target, contrast=contrast, **options)
-        while True:
-            try:
-                item = next(job)
-            except StopIteration as stop:
-                return stop.value.mask
-            yield Progress(item.fraction, item.partial.mask, item.message)
-    return explain(model, x, method=method, target=target, contrast=contrast, **options)
-    yield  # pragma: no cover  (makes this a generator)
-
-
-def _run_job(job, on_progress):
-    """Drive a sub-job, passing its progress on; returns its value."""
-    while True:
-        try:
-            item = next(job)
-        except StopIteration as stop:
-            return stop.value
-        on_progress(item)
 
 
 def _symmetric(im, values):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
-from course.progress import Progress
-from course.relevance.explain import METHODS, explain
-from course.relevance.models import load_digits_split, load_model, logits
-from course.relevance.rde import rde_steps
+from course.progress import Progress, relay
+from course.relevance.explain import METHODS, explain, explain_steps
+from course.relevance.models import load_digit_images, load_model, logits
 
 from ..figures import new_figure
 from ..live import LiveState
@@ -36,6 +36,10 @@ class CompareResult:
     maps: dict
 
 
+def _with_map(x, c, maps, name, partial_map):
+    return CompareResult(x, c, {**maps, name: partial_map})
+
+
 class CompareState(LiveState):
     """Every method on the same digit and class, with default parameters (RDE last, streamed)."""
 
@@ -47,27 +51,18 @@ class CompareState(LiveState):
     @_one_thread
     def compute(self, index, model, target, lam):
         net = load_model(model)
-        x = load_digits_split().x_test[index]
+        x = load_digit_images().x_test[index]
         c = int(np.argmax(logits(net, x)[0])) if target == -1 else target
         options = _method_options({"lam": lam})
-        maps = {}
-        for name in METHODS:
-            if name == "rde":
-                continue
-            maps[name] = explain(net, x, method=name, target=c, **options[name])
+        fast = [name for name, m in METHODS.items() if not m.slow]
+        slow = [name for name, m in METHODS.items() if m.slow]
+        maps = {name: explain(net, x, method=name, target=c, **options[name]) for name in fast}
         yield Progress(0.1, CompareResult(x, c, dict(maps)), "fast methods done")
-        job = rde_steps(net, x, target=c, **options["rde"])
-        while True:
-            try:
-                item = next(job)
-            except StopIteration as stop:
-                maps["rde"] = stop.value.mask
-                break
-            yield Progress(
-                0.1 + 0.9 * item.fraction,
-                CompareResult(x, c, {**maps, "rde": item.partial.mask}),
-                item.message,
-            )
+        for n, name in enumerate(slow):
+            job = explain_steps(net, x, method=name, target=c, **options[name])
+            span = (0.1 + 0.9 * n / len(slow), 0.1 + 0.9 * (n + 1) / len(slow))
+            wrap = functools.partial(_with_map, x, c, maps, name)
+            maps[name] = yield from relay(job, span=span, wrap=wrap)
         return CompareResult(x, c, maps)
 
 

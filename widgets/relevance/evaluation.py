@@ -6,7 +6,7 @@ import ipywidgets as W
 
 from course.relevance.evaluation import evaluate_steps
 from course.relevance.explain import METHODS
-from course.relevance.models import load_digits_split, load_model
+from course.relevance.models import load_digit_images, load_model
 
 from ..figures import new_figure
 from ..live import LiveState
@@ -22,18 +22,21 @@ from ._common import (
 class EvaluationState(LiveState):
     """Relevance ordering and pixel flipping over many test images; started by a button."""
 
-    auto = False
+    starts_on = "button"
+    start_label = "Evaluate"
+    cache_size = 4
+    cache_shared = True  # seeded noise: the same curves for every student
 
     model = param(Choice(default="cnn", options=MODEL_CHOICE, label="network"))
     n_images = param(IntRange(default=20, min=2, max=200, label="test images"))
     n_steps = param(IntRange(default=16, min=4, max=64, label="steps"))
     n_draws = param(IntRange(default=4, min=1, max=16, label="noise draws"))
-    with_rde = param(Flag(default=True, label="include RDE (slow)"))
+    with_slow = param(Flag(default=True, label="include the slow methods (RDE)"))
 
     @_one_thread
-    def compute(self, model, n_images, n_steps, n_draws, with_rde):
-        methods = [m for m in METHODS if with_rde or m != "rde"]
-        images = load_digits_split().x_test[:n_images]
+    def compute(self, model, n_images, n_steps, n_draws, with_slow):
+        methods = [name for name, m in METHODS.items() if with_slow or not m.slow]
+        images = load_digit_images().x_test[:n_images]
         return evaluate_steps(
             load_model(model), images, methods=methods, n_steps=n_steps, n_draws=n_draws
         )
@@ -73,13 +76,15 @@ class EvaluationPanel(LivePanel):
             )
         ax2.legend(fontsize=8, loc="upper right")
         self.table = W.HTML()
-        self.run_button = W.Button(description="Evaluate", icon="play", button_style="success")
-        self.run_button.on_click(lambda _: self.state.request())
         self.figures = {"curves": fig}
-        self.assemble(
-            W.VBox([fig.canvas, self.table]), left=self.control_box(extra=[self.run_button])
-        )
-        self.state.request()  # one run at start; later runs by the button
+        self.assemble(W.VBox([fig.canvas, self.table]))
+        self.state.trigger()  # one run at start; later runs by the button
+
+    def render_not_computed(self):
+        for lines in self._lines.values():
+            for line in lines.values():
+                line.set_data([], [])
+        self.table.value = "Press <b>Evaluate</b> for these settings."
 
     def render(self, r):
         for key in ("ordering", "flipping"):

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 import ipywidgets as W
 import numpy as np
 
-from course.progress import Progress
+from course.progress import relay
+from course.relevance.explain import explain_steps
 from course.relevance.lrp import RULES, lrp_relevances
 from course.relevance.methods import explained_output, ig_completeness_gap
-from course.relevance.models import load_digits_split, load_model, logits
+from course.relevance.models import load_digit_images, load_model, logits
 
 from ..figures import new_figure
 from ..live import LiveState
@@ -31,7 +32,6 @@ from ._common import (
     _map_axes,
     _method_options,
     _one_thread,
-    _relevance_job,
     _symmetric,
     drawing_to_image,
     image_to_drawing,
@@ -86,7 +86,7 @@ class ExplainState(LiveState):
         return self._job(p)
 
     def _job(self, p):
-        data = load_digits_split()
+        data = load_digit_images()
         model = load_model(p["model"])
         if p["source"] == "drawing":
             x, label = drawing_to_image(p["drawing"]), None
@@ -105,28 +105,15 @@ class ExplainState(LiveState):
         maps = {}
         for n, (key, t, kk) in enumerate(asks):
 
-            def progress(item, n=n, key=key):
-                partial = ExplainResult(
-                    x,
-                    label,
-                    prob,
-                    pred,
-                    c,
-                    k,
-                    method,
-                    {**maps, key: item.partial},
-                    "optimising the mask ...",
+            def partial(m, key=key):
+                more = {**maps, key: m}
+                return ExplainResult(
+                    x, label, prob, pred, c, k, method, more, "optimising the mask ..."
                 )
-                return Progress((n + item.fraction) / len(asks), partial, item.message)
 
-            job = _relevance_job(model, x, method, options, target=t, contrast=kk)
-            while True:
-                try:
-                    item = next(job)
-                except StopIteration as stop:
-                    maps[key] = stop.value
-                    break
-                yield progress(item)
+            job = explain_steps(model, x, method=method, target=t, contrast=kk, **options)
+            span = (n / len(asks), (n + 1) / len(asks))
+            maps[key] = yield from relay(job, span=span, wrap=partial)
         return ExplainResult(
             x,
             label,
@@ -230,7 +217,7 @@ class ExplainPanel(LivePanel):
 
     def copy_test_digit(self) -> None:
         """Start a drawing from the current test digit."""
-        x = load_digits_split().x_test[self.state.index]
+        x = load_digit_images().x_test[self.state.index]
         self.state.set(drawing=image_to_drawing(x), source="drawing")
 
     def _paint(self, change=None):

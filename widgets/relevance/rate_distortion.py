@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
-from course.progress import Progress
+from course.progress import relay
 from course.relevance.explain import METHODS, explain
-from course.relevance.models import load_digits_split, load_model, logits
+from course.relevance.models import load_digit_images, load_model, logits
 from course.relevance.rde import rate_distortion_curve, rde_steps
 
 from ..figures import new_figure
@@ -37,6 +38,10 @@ class RateDistortionResult:
     curves: dict  # name -> RateDistortionCurve
 
 
+def _partial(x, c, p) -> RateDistortionResult:
+    return RateDistortionResult(x, c, p.mask, p.objective, p.distortion, {})
+
+
 class RateDistortionState(LiveState):
     r"""RDE on one digit: :math:`\min_s D(s) + \lambda\|s\|_1`, then :math:`D` against mask size."""
 
@@ -48,21 +53,10 @@ class RateDistortionState(LiveState):
     @_one_thread
     def compute(self, lam, index, model, iterations):
         net = load_model(model)
-        x = load_digits_split().x_test[index]
+        x = load_digit_images().x_test[index]
         c = int(np.argmax(logits(net, x)[0]))
         job = rde_steps(net, x, target=c, lam=lam, iterations=iterations)
-        while True:
-            try:
-                item = next(job)
-            except StopIteration as stop:
-                res = stop.value
-                break
-            p = item.partial
-            yield Progress(
-                0.8 * item.fraction,
-                RateDistortionResult(x, c, p.mask, p.objective, p.distortion, {}),
-                item.message,
-            )
+        res = yield from relay(job, span=(0.0, 0.8), wrap=functools.partial(_partial, x, c))
         others = {"rde": res.mask, "random": np.random.default_rng(index).random((8, 8))}
         for name in ("lrp", "integrated_gradients", "gradient"):
             others[name] = explain(net, x, method=name, target=c, **_method_options({})[name])

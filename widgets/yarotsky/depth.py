@@ -9,7 +9,7 @@ from course.yarotsky.constructions import (
     sawtooth,
     sawtooth_complexity,
 )
-from course.yarotsky.depth import DepthSeparation, depth_separation
+from course.yarotsky.depth import DepthSeparation, depth_separation_steps
 
 from ..figures import new_figure
 from ..live import LiveState
@@ -25,26 +25,14 @@ class DepthState(LiveState):
 
     k_max = param(IntRange(default=5, min=1, max=6, label="largest $k$"))
     tol = param(FloatRange(default=0.05, min=0.01, max=0.2, step=0.01, label="RMS tolerance"))
-    auto = False
-    _cache: dict = {}
+    starts_on = "button"
+    start_label = "Train"
+    cache_size = 8
+    cache_shared = True  # seeded training: the same result for every student
 
     def compute(self, k_max, tol):
-        key = (k_max, round(tol, 6))
-        hit = self._cache.get(key)
-        if hit is not None:
-            return hit
-        return self._train(key)
-
-    def _train(self, key):
-        k_max, tol = key
         with _one_blas_thread():
-            result = yield from depth_separation(tuple(range(1, k_max + 1)), tol=tol)
-        self._cache[key] = result
-        return result
-
-    def cached(self) -> bool:
-        """Whether the current settings have been trained already."""
-        return (self.k_max, round(self.tol, 6)) in self._cache
+            return (yield from depth_separation_steps(tuple(range(1, k_max + 1)), tol=tol))
 
 
 class DepthPanel(LivePanel):
@@ -57,8 +45,6 @@ class DepthPanel(LivePanel):
             title="Depth separation: shallow width needed for g_k",
             show_progress=True,
         )
-        self.train_button = W.Button(description="Train", icon="play", button_style="success")
-        self.train_button.on_click(lambda _: self.state.request())
         fig, ax = new_figure(440, 380)
         ax.set(yscale="log", xlabel="$k$", ylabel="width")
         ax.set_yscale("log", base=2)
@@ -79,12 +65,19 @@ class DepthPanel(LivePanel):
             "until the RMS error reaches the tolerance (about 10 s; remembered)."
         )
         self.figures = {"widths": fig, "fit": ffig}
-        left = W.VBox([self.control_box(), self.train_button, self.info])
+        left = self.control_box(extra=[self.info])
         self.assemble(W.VBox([W.HBox([fig.canvas, ffig.canvas]), self.table]), left=left)
         self.start()
 
+    def render_not_computed(self):
+        for line in (self._trained, self._bound, self._deep, self._g, self._fit):
+            line.set_data([], [])
+        self._trained.axes.set_title("press Train")
+        self._fit.axes.set_title("")
+        self.table.value = ""
+
     def render(self, r: DepthSeparation):
-        if r is None or len(r.ks) == 0:
+        if len(r.ks) == 0:
             return
         ks = r.ks
         self._trained.set_data(ks, r.width_needed)

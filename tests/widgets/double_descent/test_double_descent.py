@@ -19,6 +19,7 @@ from widgets.double_descent import (
     SampleWisePanel,
     WidthPanel,
 )
+from widgets.live import NOT_COMPUTED
 
 
 @pytest.fixture(scope="module")
@@ -278,35 +279,34 @@ def test_width_panel_trains_on_demand_and_caches():
     p.state.widths = (2, 8)
     p.state.request()
     assert p.wait(30) and p.state.ok
-    assert p.state.result.sweep is None  # nothing heavy without the button
+    assert p.state.result is NOT_COMPUTED  # nothing heavy without the button
     assert "not trained" in p.figures["curve"].axes[0].get_title()
-    p.train_button.click()
+    p.start_button.click()
     assert p.wait(120) and p.state.ok
     r = p.state.result
-    assert r.sweep.complete and list(r.sweep.widths) == [2, 8] and not r.cached
+    assert r.complete and list(r.widths) == [2, 8] and not p.state.from_cache
     test_line = lines(p.figures["curve"])[0]
-    np.testing.assert_allclose(xy(test_line)[1], r.sweep.test_loss)
+    np.testing.assert_allclose(xy(test_line)[1], r.test_loss)
     assert marker(p.figures["curve"], 0, "threshold") == [1000, 1000]  # n K parameters
     p.controls["seed"].value = 8  # not trained: a placeholder, no training
-    assert p.wait(30) and p.state.result.sweep is None
+    assert p.wait(30) and p.state.result is NOT_COMPUTED
     p.controls["seed"].value = 7  # trained before: from the cache, at once
-    assert p.wait(30) and p.state.result.cached
+    assert p.wait(30) and p.state.from_cache and p.state.result is r
     p.controls["label_noise"].value = 0.3
     p.controls["n_train"].value = 150
     p.controls["steps"].value = 300
-    assert p.wait(30) and p.state.result.sweep is None
+    assert p.wait(30) and p.state.result is NOT_COMPUTED
 
 
 def test_width_panel_stop():
     p = WidthPanel(n_train=100, steps=5000, seed=11)
     p.state.widths = (4, 8)
-    p.train_button.click()
+    p.start_button.click()
     p.stop_button.click()
     assert p.wait(60)
-    key = p.state.key()
-    assert key not in p.state._cache
+    assert not p.state.cached()  # nothing partial is cached
     r = p.state.result
-    assert r is None or r.sweep is None or not r.sweep.complete
+    assert r is None or r is NOT_COMPUTED or not r.complete
 
 
 @pytest.mark.parametrize("name", ["n_train", "label_noise", "steps", "seed"])

@@ -13,7 +13,7 @@ from course.yarotsky.calculus import linear_combination
 from course.yarotsky.smooth import X0, target, target_derivative
 from course.yarotsky.smooth2d import (
     _coefficients,
-    smooth_rates_2d,
+    smooth_rates_2d_steps,
     target2d,
     taylor_network_2d,
 )
@@ -74,7 +74,7 @@ def test_target2d_is_the_ridge_of_the_1d_target():
 
 
 def test_rates_in_two_dimensions_halve():
-    r = run_to_end(smooth_rates_2d(2, n_values=(1, 2, 4)))
+    r = run_to_end(smooth_rates_2d_steps(2, n_values=(1, 2, 4)))
     assert r.theorem_slope == -1.0
     assert np.all(r.deep_error <= r.deep_bound)
     assert np.all(np.diff(r.deep_error) < 0) and np.all(np.diff(r.deep_complexity) > 0)
@@ -88,7 +88,7 @@ def test_rates_in_two_dimensions_halve():
         (lambda: taylor_network_2d(0, 2), "s"),
         (lambda: taylor_network_2d(2, 0), "n"),
         (lambda: taylor_network_2d(2, 65), "n"),
-        (lambda: next(smooth_rates_2d(2, n_values=(0,))), "n_values"),
+        (lambda: next(smooth_rates_2d_steps(2, n_values=(0,))), "n_values"),
     ],
 )
 def test_bad_arguments_raise_value_errors_naming_them(call, word):

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from course.relevance.explain import METHODS, explain
-from course.relevance.models import load_digits_split, load_model, predict
+from course.relevance.models import load_digit_images, load_model, predict
+from widgets.live import NOT_COMPUTED
 from widgets.relevance import (
     METHOD_PARAMS,
     ComparePanel,
@@ -31,7 +32,7 @@ def explain_panel():
 
 @pytest.fixture(scope="module")
 def data():
-    return load_digits_split()
+    return load_digit_images()
 
 
 def test_explain_shows_digit_scores_and_the_map(explain_panel, data):
@@ -205,7 +206,7 @@ def test_compare_shows_every_method(compare, data):
 
 
 def test_evaluation_panel_runs_on_the_button():
-    p = EvaluationPanel(n_images=4, n_steps=4, n_draws=1, with_rde=False)
+    p = EvaluationPanel(n_images=4, n_steps=4, n_draws=1, with_slow=False)
     assert p.wait(60) and p.state.ok
     r = p.state.result
     assert r.n_images == 4 and "rde" not in r.methods and "random" in r.methods
@@ -217,9 +218,11 @@ def test_evaluation_panel_runs_on_the_button():
     p.controls["n_steps"].value = 8
     p.controls["n_draws"].value = 2
     p.controls["model"].value = "mlp"
-    p.controls["with_rde"].value = True
-    assert p.wait(5) and p.state.result.n_images == 4
-    p.run_button.click()
+    p.controls["with_slow"].value = True
+    # not computed yet for these settings: the figure is cleared, nothing ran
+    assert p.wait(5) and p.state.result is NOT_COMPUTED
+    assert all(len(line.get_xdata()) == 0 for line in lines)
+    p.start_button.click()
     assert p.wait(120) and p.state.ok
     r = p.state.result
     assert r.n_images == 6 and "rde" in r.methods and len(r.fractions) == 9

@@ -20,16 +20,16 @@ from course.progress import run_to_end
 from course.yarotsky import sawtooth
 from course.yarotsky.depth import (
     _shallow_grads,
-    depth_separation,
+    depth_separation_steps,
     shallow_sawtooth,
     shallow_width_needed,
-    train_shallow,
+    train_shallow_steps,
 )
 from course.yarotsky.smooth import (
     X0,
     evaluate_shallow,
     shallow_interpolant,
-    smooth_rates,
+    smooth_rates_steps,
     switched_product_clamp,
     target,
     target_derivative,
@@ -98,7 +98,7 @@ def test_taylor_construction_as_one_network(s, n, rng):
 
 @pytest.mark.parametrize("s", [2, 3, 4])
 def test_deep_rate_follows_the_theorem_and_shallow_saturates(s):
-    r = run_to_end(smooth_rates(s))
+    r = run_to_end(smooth_rates_steps(s))
     assert np.all(r.deep_error <= r.deep_bound)
     # theorem: error <~ C^(-s/d) up to a log factor, d = 1: the fitted slope lies a little
     # above -s (the log), and well below the shallow saturation -2 once s >= 3
@@ -107,7 +107,7 @@ def test_deep_rate_follows_the_theorem_and_shallow_saturates(s):
 
 
 def test_smooth_rates_streams_partial_results():
-    items = list(smooth_rates(2, n_values=(1, 2, 4)))
+    items = list(smooth_rates_steps(2, n_values=(1, 2, 4)))
     assert [len(i.partial.n_patches) for i in items] == [1, 2, 3]
     assert [i.fraction for i in items] == pytest.approx([1 / 3, 2 / 3, 1.0])
 
@@ -205,13 +205,13 @@ def test_shallow_gradients_by_finite_differences(rng):
 
 
 def test_trained_shallow_network_obeys_the_piece_bound():
-    fit = run_to_end(train_shallow(3, 12, steps=100))
+    fit = run_to_end(train_shallow_steps(3, 12, steps=100))
     assert fit.pieces <= fit.width + 1
     assert 0 <= fit.rms_error <= fit.sup_error
 
 
 def test_depth_separation_table():
-    r = run_to_end(depth_separation((1, 2, 3), tol=0.06, steps=100))
+    r = run_to_end(depth_separation_steps((1, 2, 3), tol=0.06, steps=100))
     np.testing.assert_array_equal(r.ks, [1, 2, 3])
     np.testing.assert_array_equal(r.bound, [2, 4, 8])
     np.testing.assert_array_equal(r.deep_complexity, [8, 19, 30])
@@ -231,12 +231,12 @@ def test_depth_separation_table():
         (lambda: taylor_network(2, 0), "n"),
         (lambda: shallow_interpolant([1.0]), "values"),
         (lambda: evaluate_shallow(sawtooth(2), [0.5]), "one-hidden-layer"),
-        (lambda: next(smooth_rates(2, n_values=())), "n_values"),
+        (lambda: next(smooth_rates_steps(2, n_values=())), "n_values"),
         (lambda: shallow_sawtooth(0), "k"),
-        (lambda: next(train_shallow(2, 0)), "width"),
-        (lambda: next(train_shallow(2, 4, lr=-1.0)), "lr"),
-        (lambda: next(depth_separation((2,), tol=1.5)), "tol"),
-        (lambda: next(depth_separation(())), "ks"),
+        (lambda: next(train_shallow_steps(2, 0)), "width"),
+        (lambda: next(train_shallow_steps(2, 4, lr=-1.0)), "lr"),
+        (lambda: next(depth_separation_steps((2,), tol=1.5)), "tol"),
+        (lambda: next(depth_separation_steps(())), "ks"),
     ],
 )
 def test_bad_arguments_raise_value_errors_naming_them(call, word):

@@ -9,6 +9,7 @@ import pytest
 
 from course.networks import count_linear_pieces_1d
 from course.yarotsky import multiply_error_bound, sawtooth
+from widgets.live import NOT_COMPUTED
 from widgets.yarotsky import (
     DepthPanel,
     ProductPanel,
@@ -138,8 +139,8 @@ def test_depth_panel_trains_on_the_button_and_remembers(panels):
     p.controls["k_max"].value = 2
     p.controls["tol"].value = 0.1
     assert p.wait(30)
-    assert p.state.result is None  # nothing runs before the button is pressed
-    p.train_button.click()
+    assert p.state.result is NOT_COMPUTED  # nothing runs before the button is pressed
+    p.start_button.click()
     assert p.wait(120) and p.state.ok
     r = p.state.result
     np.testing.assert_array_equal(r.ks, [1, 2])
@@ -199,7 +200,7 @@ def test_every_figure_draws(panel_name, settings):
         for name, value in values.items():
             p.controls[name].value = value
         if panel_name == "depth":
-            p.train_button.click()
+            p.start_button.click()
         assert p.wait(120) and p.state.ok, p.state.status
         _draw_all(p)
 
@@ -207,7 +208,7 @@ def test_every_figure_draws(panel_name, settings):
 def test_depth_training_stops_on_the_stop_button():
     p = DepthPanel(k_max=6, tol=0.01)
     assert p.wait(30)
-    p.train_button.click()
+    p.start_button.click()
     assert not p.wait(0.3)  # k up to 6 at tolerance 0.01: many seconds of training
     p.stop_button.click()
     assert p.wait(5)  # the job honours the stop at its next step (every 50 Adam steps)

@@ -13,17 +13,17 @@ from course.double_descent import (
     curve_1d,
     feature_grid,
     fit_1d,
-    iter_model_sweep,
-    iter_width_sweep,
     least_squares,
     load_digits_split,
     make_regression_1d,
     model_sweep,
+    model_sweep_steps,
     n_params,
     one_hot,
     random_features,
     sample_sweep,
     width_sweep,
+    width_sweep_steps,
 )
 
 
@@ -329,7 +329,7 @@ def test_model_sweep_matches_direct_fit():
 
 def test_model_sweep_streams_partial_results():
     d = load_digits_split(100, seed=0)
-    job = iter_model_sweep(d, [10, 50, 100, 200])
+    job = model_sweep_steps(d, [10, 50, 100, 200])
     first = next(job)
     assert first.fraction == 0.25 and list(first.partial.sizes) == [10]
     assert not first.partial.complete
@@ -379,7 +379,7 @@ def test_width_sweep_small():
 
 
 def test_width_sweep_can_be_stopped():
-    job = iter_width_sweep((8, 16), n_train=100, steps=400, check_every=100)
+    job = width_sweep_steps((8, 16), n_train=100, steps=400, check_every=100)
     first = next(job)
     assert first.partial is None and 0 < first.fraction < 0.5
     job.close()  # what the stop button does: no error, no further work

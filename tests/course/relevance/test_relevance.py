@@ -30,7 +30,7 @@ from course.relevance.methods import (
 )
 from course.relevance.models import (
     MODELS,
-    load_digits_split,
+    load_digit_images,
     load_model,
     model_info,
     predict,
@@ -81,7 +81,7 @@ def _one_torch_thread():
 
 @pytest.fixture(scope="module")
 def data():
-    return load_digits_split()
+    return load_digit_images()
 
 
 # ---------------------------------------------------------------------------- models and data

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .activations import get_activation
+from ..activations import get_activation
+from ..networks import Network, random_network
+from ..progress import Progress
 from .datasets import Dataset2D
-from .networks import Network, random_network
-from .progress import Progress
 
 __all__ = ["REGULARISERS", "TrainSnapshot", "Trainer"]
 
@@ -95,7 +95,7 @@ class Trainer:
 
     Examples
     --------
-    >>> from course.datasets import make_dataset
+    >>> from course.neurons import make_dataset
     >>> t = Trainer(make_dataset("blobs", seed=0), (2, 8, 1), seed=0)
     >>> t.train(300).train_accuracy
     1.0

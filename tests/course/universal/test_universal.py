@@ -22,11 +22,10 @@ from course.universal import (
     default_widths,
     error_grid,
     error_vs_width,
+    error_vs_width_steps,
     expression_target,
     fit_2d,
     fit_least_squares,
-    iter_error_vs_width,
-    iter_width_vs_frequency,
     least_squares_residuals,
     make_target,
     measure,
@@ -35,7 +34,8 @@ from course.universal import (
     random_features,
     relu_interpolant,
     step_sum,
-    train_sgd,
+    train_sgd_steps,
+    width_vs_frequency_steps,
 )
 from course.universal.fitting import _pool_size, fit_points
 
@@ -278,7 +278,7 @@ def test_random_features_are_nested_and_seeded():
 # ----------------------------------------------------------------------------- SGD
 def test_sgd_streams_progress_and_lowers_the_error():
     t = make_target("sine")
-    job = train_sgd(t, width=16, steps=300, report_every=30)
+    job = train_sgd_steps(t, width=16, steps=300, report_every=30)
     fractions, partials = [], []
     while True:
         try:
@@ -298,7 +298,7 @@ def test_sgd_streams_progress_and_lowers_the_error():
 
 
 def test_sgd_stops_when_closed():
-    job = train_sgd(make_target("bump"), width=8, steps=10_000, report_every=1)
+    job = train_sgd_steps(make_target("bump"), width=8, steps=10_000, report_every=1)
     next(job)
     job.close()  # what the runner does on Stop: no exception, no further work
     with pytest.raises(StopIteration):
@@ -337,7 +337,7 @@ def test_measured_slopes_match_the_predicted_rates(name, activation, slope):
 
 
 def test_sgd_sweep_is_a_generator_over_training_runs():
-    job = iter_error_vs_width(
+    job = error_vs_width_steps(
         make_target("sine"), method="sgd", widths=[3, 9], sgd_steps=100, fit_min=3
     )
     items = []
@@ -352,7 +352,7 @@ def test_sgd_sweep_is_a_generator_over_training_runs():
     assert items[0].partial is None  # no point yet while the first run trains
     assert study.method == "sgd" and list(study.widths) == [3, 9] and study.fit is not None
     with pytest.raises(ValueError, match="method must be one of"):
-        next(iter_error_vs_width(make_target("sine"), method="newton"))
+        next(error_vs_width_steps(make_target("sine"), method="newton"))
 
 
 def test_steep_step_has_a_plateau_before_its_rate():
@@ -367,7 +367,7 @@ def test_default_widths_are_odd():
 
 def test_width_needed_grows_linearly_with_the_frequency():
     freqs = [1.0, 2.0, 4.0, 8.0]
-    job = iter_width_vs_frequency(freqs, 1e-2)
+    job = width_vs_frequency_steps(freqs, 1e-2)
     while True:
         try:
             next(job)

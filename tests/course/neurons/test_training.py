@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from course.datasets import DATASETS, make_dataset
+from course.neurons.datasets import DATASETS, make_dataset
+from course.neurons.training import Trainer
 from course.progress import Progress
-from course.training import Trainer
 
 
 @pytest.mark.parametrize("name", list(DATASETS))

@@ -17,7 +17,7 @@ from course.relevance.evaluation import (
     randomisation_curve,
     relevance_order,
 )
-from course.relevance.models import load_digits_split, load_model, predict, torch_threads
+from course.relevance.models import load_digit_images, load_model, predict, torch_threads
 from course.relevance.rde import (
     digits_obfuscation,
     distortion,
@@ -37,7 +37,7 @@ def _one_torch_thread():
 
 @pytest.fixture(scope="module")
 def data():
-    return load_digits_split()
+    return load_digit_images()
 
 
 @pytest.fixture(scope="module")

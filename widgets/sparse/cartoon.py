@@ -1,0 +1,72 @@
+r"""Lecture 04, panel 1: the cartoon-like image :math:`f_0 + f_1\chi_B` and its edge."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course.sparse.cartoon import cartoon
+
+from ..figures import new_figure
+from ..live import LiveState
+from ..panel import LivePanel
+from ..params import Flag, FloatRange, IntRange, param
+
+
+# ================================================================================= cartoon
+class CartoonState(LiveState):
+    """Parameters of the cartoon-like image (Donoho's class :math:`\\mathcal E^2`)."""
+
+    modes = param(IntRange(default=6, min=2, max=12, label="boundary modes $M$"))
+    amplitude = param(
+        FloatRange(default=0.25, min=0.0, max=0.5, step=0.01, label="curvature (amplitude)")
+    )
+    smoothness = param(FloatRange(default=1.5, min=0.0, max=3.0, step=0.1, label="mode decay $p$"))
+    seed = param(IntRange(default=0, min=0, max=50, label="seed"))
+    supersample = param(IntRange(default=8, min=1, max=8, label="anti-aliasing"))
+    show_edge = param(Flag(default=True, label="show edge"))
+
+    def compute(self, modes, amplitude, smoothness, seed, supersample, show_edge):
+        return cartoon(
+            128,
+            modes=modes,
+            amplitude=amplitude,
+            smoothness=smoothness,
+            seed=seed,
+            supersample=supersample,
+        )
+
+
+class CartoonPanel(LivePanel):
+    """The cartoon :math:`f = f_0 + f_1\\chi_B`, its edge, and its curvature."""
+
+    def __init__(self, **values):
+        super().__init__(CartoonState(compute_now=False, **values), title="A cartoon-like image")
+        fig, (ax, ax2) = new_figure(720, 340, ncols=2)
+        self._im = ax.imshow(
+            np.zeros((128, 128)), cmap="gray", vmin=0, vmax=1, interpolation="nearest"
+        )
+        (self._edge,) = ax.plot([], [], "r-", lw=1)
+        ax.set(title="$f = f_0 + f_1\\chi_B$ (128 x 128)", xticks=[], yticks=[])
+        ax.grid(False)
+        self._zoom = ax2.imshow(
+            np.zeros((24, 24)), cmap="gray", vmin=0, vmax=1, interpolation="nearest"
+        )
+        ax2.set(title="zoom on the edge: pixel cell averages", xticks=[], yticks=[])
+        ax2.grid(False)
+        self._ax = ax
+        self.figures = {"image": fig}
+        self.assemble(fig.canvas)
+        self.start()
+
+    def render(self, c):
+        self._im.set_data(c.image)
+        if self.state.show_edge:
+            self._edge.set_data(c.edge[:, 1], c.edge[:, 0])
+        else:
+            self._edge.set_data([], [])
+        # zoom: 24 x 24 pixels around the rightmost point of the edge
+        i, j = np.clip(np.round(c.edge[np.argmax(c.edge[:, 1])]).astype(int), 12, 115)
+        self._zoom.set_data(c.image[i - 12 : i + 12, j - 12 : j + 12])
+        self._ax.set_title(
+            f"$f_0 + f_1\\chi_B$: max curvature {c.max_curvature:.1f}, seed {c.seed}"
+        )

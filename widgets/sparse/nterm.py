@@ -1,0 +1,114 @@
+"""Lecture 04, panel 2: an N slider (log scale) and the N-term approximations side by side in
+Fourier, wavelets, decimated shearlets and curvelets, each with its error."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from course.sparse import (
+    METHODS,
+    l2_norm,
+)
+
+from ..figures import new_figure
+from ..live import LiveState, Progress
+from ..panel import LivePanel
+from ..params import Choice, FloatRange, IntRange, param
+from ._common import SIZE, SYSTEM_NAMES, _cartoon, _expansions
+
+
+# ================================================================================= N slider
+@dataclass(frozen=True)
+class NTermResult:
+    """N-term approximations of the cartoon in every system, at one N."""
+
+    n_terms: int
+    images: dict  # system -> f_N
+    errors: dict  # system -> ||f - f_N|| / ||f||
+    labels: dict  # system -> legend text with the redundancy
+    original: np.ndarray
+    method: str = "largest"  # the method asked for
+    pursued: tuple = ()  # systems whose approximation the pursuit has improved so far
+
+
+class NTermState(LiveState):
+    """N-term approximations in each system; N on a log slider.
+
+    Bases keep their N largest coefficients (optimal for a basis). Frames do the same, or, with
+    ``method="pursuit"``, improve on it by iterative hard thresholding: the N largest coefficients
+    are drawn at once, the pursuit (about 0.5 s) follows.
+    """
+
+    # on the slider grid (exponent steps of 0.05 from 10 to 10^4): the readout shows the same N
+    n_terms = param(FloatRange(default=200, min=10, max=10000, log=True, label="$N$ terms"))
+    method = param(Choice(default="pursuit", options=METHODS, label="frames"))
+    seed = param(IntRange(default=0, min=0, max=50, label="cartoon seed"))
+
+    def compute(self, n_terms, method, seed):
+        n = int(round(n_terms))
+        f = _cartoon(seed).image
+        images, errors, labels = {}, {}, {}
+        expansions = _expansions(seed)
+        for s, e in expansions.items():
+            img = e.approximation(min(n, e.n_coefficients))
+            images[s] = img
+            errors[s] = l2_norm(f - img) / e.norm
+            labels[s] = e.label
+        first = NTermResult(n, images, errors, labels, f, method)
+        if method == "largest":
+            return first
+        return self._pursue(first, expansions, f)
+
+    @staticmethod
+    def _pursue(first, expansions, f):
+        result = first
+        frames = [s for s, e in expansions.items() if not e.orthonormal]
+        for i, s in enumerate(frames):
+            yield Progress(
+                i / len(frames), result, f"iterative hard thresholding: {SYSTEM_NAMES[s]}"
+            )
+            e = expansions[s]
+            coeffs, history = e.pursuit(min(first.n_terms, e.n_coefficients), f)
+            if history[-1] < result.errors[s]:
+                img = e.synthesize(coeffs)
+                result = dataclasses.replace(
+                    result,
+                    images=result.images | {s: img},
+                    errors=result.errors | {s: l2_norm(f - img) / e.norm},
+                    pursued=(*result.pursued, s),
+                )
+        return result
+
+
+class NTermPanel(LivePanel):
+    """The N-term approximations side by side, each titled with its relative error."""
+
+    def __init__(self, **values):
+        super().__init__(
+            NTermState(compute_now=False, **values),
+            title="Best N-term approximation, side by side",
+            show_progress=True,
+        )
+        fig, axes = new_figure(900, 270, ncols=4)
+        self._ims, self._axes = {}, {}
+        for ax, s in zip(axes, SYSTEM_NAMES, strict=True):
+            self._ims[s] = ax.imshow(
+                np.zeros((SIZE, SIZE)), cmap="gray", vmin=0, vmax=1, interpolation="nearest"
+            )
+            ax.set(xticks=[], yticks=[])
+            ax.grid(False)
+            self._axes[s] = ax
+        self.figures = {"approximations": fig}
+        self.assemble(fig.canvas)
+        self.start()
+
+    def render(self, r: NTermResult):
+        for s, ax in self._axes.items():
+            self._ims[s].set_data(r.images[s])
+            how = " (IHT)" if s in r.pursued else ""
+            ax.set_title(
+                f"{r.labels[s]}\nN = {r.n_terms}: error {r.errors[s]:.3g}{how}", fontsize=8
+            )
