@@ -96,7 +96,11 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("served")
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("import ipywidgets as W\nW.IntSlider(3)")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, folder / "tiny.ipynb")
     s = Server(
         folder,
