@@ -93,6 +93,78 @@ class _Drawer:
         self.timer.start()
 
 
+#: A client may ask for a canvas at most this many CSS pixels wide or high, and for a device
+#: pixel ratio in this range: a resize to 60000 x 60000 px (~14 GB per draw) or a ratio of 1000
+#: must not reach matplotlib.
+MAX_CANVAS_PX = 2400
+DEVICE_PIXEL_RATIO = (0.5, 3.0)
+#: Traits of a canvas the browser may set (the PNG it shows, the toolbar's mode); no others.
+_CANVAS_CLIENT_TRAITS = {"_data_url": str, "_current_action": str}
+_MAX_DATA_URL = 4_000_000
+
+_canvas_class = None
+
+
+def _guarded_canvas():
+    """ipympl's Canvas, with what a browser sends checked (made once, on first use)."""
+    global _canvas_class
+    if _canvas_class is not None:
+        return _canvas_class
+    from ipympl.backend_nbagg import Canvas
+
+    class GuardedCanvas(Canvas):
+        """Refuses client state other than the drawn PNG, caps resizes and pixel ratios."""
+
+        def set_state(self, sync_data):
+            ok = isinstance(sync_data, dict) and all(
+                isinstance(sync_data[k], _CANVAS_CLIENT_TRAITS.get(k, ()))
+                for k in sync_data
+                if k in _CANVAS_CLIENT_TRAITS
+            )
+            ok = ok and all(k in _CANVAS_CLIENT_TRAITS for k in sync_data)
+            ok = ok and len(sync_data.get("_data_url") or "") <= _MAX_DATA_URL
+            ok = ok and sync_data.get("_current_action", "") in ("", "pan", "zoom")
+            if ok:
+                super().set_state(sync_data)
+            else:
+                self.send_state()
+
+        def _handle_message(self, obj, content, buffers):
+            checked = _checked_canvas_message(self, content)
+            if checked is not None:
+                super()._handle_message(obj, checked, buffers)
+
+    _canvas_class = GuardedCanvas
+    return GuardedCanvas
+
+
+def _finite(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and x == x and abs(x) < 1e6
+
+
+def _checked_canvas_message(canvas, content):
+    """The message to pass to ipympl, made safe, or None to drop it."""
+    if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+        return None
+    kind = content["type"]
+    if kind == "resize":
+        if not canvas.resizable:
+            return None  # the course's canvases have a fixed size
+        w, h = content.get("width"), content.get("height")
+        if not (_finite(w) and _finite(h)):
+            return None
+        cap = lambda v: int(min(max(v, 10), MAX_CANVAS_PX))  # noqa: E731
+        return {**content, "width": cap(w), "height": cap(h)}
+    if kind in ("set_device_pixel_ratio", "set_dpi_ratio"):
+        key = "device_pixel_ratio" if kind == "set_device_pixel_ratio" else "dpi_ratio"
+        ratio = content.get(key, 1)
+        if not _finite(ratio):
+            return None
+        lo, hi = DEVICE_PIXEL_RATIO
+        return {**content, key: min(max(float(ratio), lo), hi)}
+    return content
+
+
 def new_figure(
     width: int = 420,
     height: int = 360,
@@ -110,10 +182,10 @@ def new_figure(
     array. ``fig.canvas`` is the ipywidgets widget to put in a layout. No pyplot state is used,
     so panels never leak figures into pyplot's list or show up twice.
     """
-    from ipympl.backend_nbagg import Canvas, FigureManager
+    from ipympl.backend_nbagg import FigureManager
 
     fig = Figure(figsize=(width / _DPI, height / _DPI), dpi=_DPI, layout=_ThrottledLayout())
-    canvas = Canvas(fig)
+    canvas = _guarded_canvas()(fig)
     FigureManager(canvas, next(_counter))
     canvas.header_visible = False
     canvas.footer_visible = False

@@ -458,10 +458,13 @@ class LiveState(HasTraits):
             self.request()
 
     def try_set(self, **values) -> bool:
-        """Like :meth:`set`, but a rejected value goes to ``status`` instead of raising."""
+        """Like :meth:`set`, but a rejected value goes to ``status`` instead of raising.
+
+        Never raises: whatever a client sends (10**400, a list, NaN) ends in the status line.
+        """
         try:
             self.set(**values)
-        except ValueError as exc:
+        except Exception as exc:
             self.report(exc)
             return False
         return True

@@ -30,10 +30,12 @@ from matplotlib.figure import Figure
 
 from .figures import DRAW_LOCK, redraw
 from .live import NOT_COMPUTED, LiveState, short_error
-from .params import Choice, Flag, FloatRange, IntRange, Spec, Text
+from .params import Choice, Flag, FloatRange, IntRange, InvalidValue, Spec, Text
 
-__all__ = ["CONTROLS", "LivePanel", "make_control"]
+__all__ = ["CONTROLS", "LivePanel", "make_control", "client_update"]
 
+#: controls whose client side sends the index of an option, not a value
+_SELECTIONS = (W.Dropdown, W.ToggleButtons, W.RadioButtons, W.Select, W.SelectionSlider)
 _CONTROL_STYLE = {"description_width": "110px"}
 _CONTROL_LAYOUT = {"width": "330px"}
 
@@ -130,6 +132,68 @@ def _descendants(widget):
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _descendants(child)
+
+
+def client_update(control, spec: Spec, name: str, sync_data, current) -> dict:
+    """The part of a client's state update that may be applied to ``control``, checked.
+
+    A browser may send any JSON for any synced trait. Only the value (for selections: the
+    index of an option) may change; it is validated by the parameter's spec (which snaps values
+    within rounding of a bound onto it, as a log slider's ends). Returns ``{}`` when nothing is
+    to be applied (a slider snapping the current value to its grid); raises ``ValueError``
+    naming what was refused.
+    """
+    if not isinstance(sync_data, dict):
+        raise InvalidValue(
+            f"{name}: a client update must be a mapping; got {type(sync_data).__name__}"
+        )
+    selection = isinstance(control, _SELECTIONS)
+    key = "index" if selection else "value"
+    refused = sorted(str(k) for k in sync_data if k != key)
+    if refused:
+        shown = ", ".join(refused[:4]) + (", ..." if len(refused) > 4 else "")
+        raise InvalidValue(
+            f"{name}: only its {'choice' if selection else 'value'} can be changed from the "
+            f"browser; refused {shown[:80]}"
+        )
+    if key not in sync_data:
+        return {}
+    raw = sync_data[key]
+    if selection:
+        values = list(spec.labels)
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw < len(values):
+            raise InvalidValue(f"{name} must be {spec.describe()}; got option number {_short(raw)}")
+        spec.validate(name, values[raw])
+        return {"index": raw}
+    value = spec.validate(name, raw)
+    if _same_position(control, value, current):
+        return {}
+    return {"value": value}
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _restore(widget) -> None:
+    """Send the kernel's state of ``widget`` to the client again (undo a refused update)."""
+    try:
+        widget.send_state()
+    except Exception:
+        pass
+
+
+def _lock(widget) -> None:
+    """Make ``widget`` ignore client state updates (and restore the client's view)."""
+    if getattr(widget, "_mathdl_locked", False):
+        return
+
+    def set_state(sync_data):
+        _restore(widget)
+
+    widget.set_state = set_state
+    widget._mathdl_locked = True
 
 
 class LivePanel(W.VBox):
@@ -238,6 +302,7 @@ class LivePanel(W.VBox):
             self._progress_box,
             self.status,
         ]
+        self._lock_display()
 
     def start(self) -> LivePanel:
         """Request the first computation (call at the end of the subclass's ``__init__``).
@@ -286,14 +351,17 @@ class LivePanel(W.VBox):
             if self._syncing:
                 return
             if not self.state.try_set(**{name: change["new"]}):
-                self._sync_control(name)
+                self._sync_control(name, resend=True)
 
         return handler
 
     def _state_param_changed(self, change):
         self._sync_control(change["name"])
 
-    def _sync_control(self, name):
+    def _sync_control(self, name, resend=False):
+        """Show the state's value on its control. A value the client itself just sent (the
+        state took it) is never sent back: while a key is held, that echo would arrive after
+        newer presses and move the slider back. Only a rejected value is corrected."""
         control = self.controls[name]
         value = getattr(self.state, name)
         if control.value != value:
@@ -302,30 +370,45 @@ class LivePanel(W.VBox):
                 control.value = value
             finally:
                 self._syncing = False
-        else:
+        elif resend:
             # The client may show a value the kernel rejected: send the good one back.
             control.send_state("value")
 
     def _guard(self, name, control):
-        """Check what a client sends before ipywidgets applies it (it would clamp or raise)."""
+        """Check what a client sends before ipywidgets applies it (it would clamp or raise).
+
+        Only a control's value (a selection's index) may change from the browser; any other
+        trait (min, max, step, base, options, description, disabled, ...) is refused, and the
+        client's view is restored, with the reason in the status line.
+        """
         spec = self.state.param_specs()[name]
         original = control.set_state
 
         def set_state(sync_data):
             try:
-                if "value" in sync_data:
-                    spec.validate(name, sync_data["value"])
-                    if _same_position(control, sync_data["value"], getattr(self.state, name)):
-                        return
-                original(sync_data)
+                update = client_update(control, spec, name, sync_data, getattr(self.state, name))
+                if update:
+                    original(update)
             except Exception as exc:  # a hostile client must not reach the kernel's log only
                 self.state.report(exc if isinstance(exc, ValueError) else short_error(exc))
-                try:
-                    control.send_state()
-                except Exception:
-                    pass
+                _restore(control)
 
         control.set_state = set_state
+
+    def _lock_display(self):
+        """Widgets that only display (title, status, progress, boxes, buttons, their layouts and
+        styles) ignore client state updates: a browser cannot write HTML into the status line."""
+        controls = {id(c) for c in self.controls.values()}
+        canvases = {id(fig.canvas) for fig in self.figures.values()}
+        for widget in _descendants(self):
+            if id(widget) in canvases:
+                continue
+            if id(widget) not in controls:
+                _lock(widget)
+            for attr in ("layout", "style"):
+                part = getattr(widget, attr, None)
+                if isinstance(part, W.Widget):
+                    _lock(part)
 
     # ------------------------------------------------------------------ status
     def _show_status(self, change=None):

@@ -61,17 +61,30 @@ class Spec:
 def _fmt(v) -> str:
     if isinstance(v, str):
         return repr(v) if len(v) <= 40 else repr(v[:37] + "...")
-    text = repr(v)
+    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 128:
+        return f"an integer of {len(str(abs(v))) if v.bit_length() < 10000 else 'many'} digits"
+    try:
+        text = repr(v)
+    except Exception:  # a hostile object's repr
+        text = f"<{type(v).__name__}>"
     return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _real(name: str, value, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InvalidValue(f"{name} must be {what}; got {_fmt(value)} ({type(value).__name__})")
-    v = float(value)
+    try:
+        v = float(value)
+    except OverflowError:  # an integer of hundreds of digits (JSON allows them)
+        v = math.inf
     if not math.isfinite(v):
         raise InvalidValue(f"{name} must be {what}; got {_fmt(value)}")
     return v
+
+
+#: Values this close to a bound (relative to the range) are taken as the bound: a browser's log
+#: slider computes 10 ** log10(20) = 20.000000000000004 at its right end.
+SNAP_RTOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -86,10 +99,16 @@ class IntRange(Spec):
         return f"an integer in [{self.min}, {self.max}]"
 
     def validate(self, name, value):
-        v = _real(name, value, self.describe())
-        if v != int(v) or not (self.min <= v <= self.max):
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            v = int(value)  # exact, however many digits
+        else:
+            f = _real(name, value, self.describe())
+            if f != int(f):
+                raise InvalidValue(f"{name} must be {self.describe()}; got {_fmt(value)}")
+            v = int(f)
+        if not (self.min <= v <= self.max):
             raise InvalidValue(f"{name} must be {self.describe()}; got {_fmt(value)}")
-        return int(v)
+        return v
 
 
 @dataclass(frozen=True)
@@ -106,6 +125,11 @@ class FloatRange(Spec):
 
     def validate(self, name, value):
         v = _real(name, value, self.describe())
+        tol = SNAP_RTOL * max(abs(self.min), abs(self.max), self.max - self.min)
+        if self.min - tol <= v < self.min:
+            v = float(self.min)
+        elif self.max < v <= self.max + tol:
+            v = float(self.max)
         if not (self.min <= v <= self.max):
             raise InvalidValue(f"{name} must be {self.describe()}; got {_fmt(value)}")
         return v

@@ -1,9 +1,10 @@
 """Serve the lectures as Voila dashboards with the course's settings.
 
-``python -m widgets.serve [NOTEBOOK_OR_FOLDER] [--port P]`` starts Voila on 127.0.0.1 with idle
-kernel culling on (Voila gives every page view its own kernel and culls none by default) and
-without the JupyterLab extensions that are not meant for dashboards (nbgrader's and notebook's
-front-end plug-ins fail to load in Voila and only add console errors).
+``python -m widgets.serve [NOTEBOOK_OR_FOLDER] [--port P] [--preheat N] [any Voila option]``
+starts the course's server (:mod:`widgets.server`: Voila with kernels that end when their page
+closes, a kernel ceiling, a kernel websocket no client can hang, a landing page) on 127.0.0.1.
+Every Voila and jupyter_server option passes through, e.g.
+``--MappingKernelManager.cull_idle_timeout=20`` or ``--max-kernels=40``.
 """
 
 from __future__ import annotations
@@ -32,9 +33,8 @@ CHROMIUM_ARGS = [
 ]
 
 LECTURES = Path(__file__).resolve().parents[1] / "lectures"
-#: seconds a kernel may sit idle (no page open, no execution) before Voila shuts it down
+#: seconds a kernel may sit idle before the idle culler (a safety net) shuts it down
 CULL_IDLE_S = 600
-DENY_EXTENSIONS = ["@jupyter/nbgrader", "@jupyter-notebook/lab-extension"]
 
 
 def voila_command(
@@ -45,31 +45,31 @@ def voila_command(
     open_browser: bool = False,
     cull_idle_s: int = CULL_IDLE_S,
     preheat: int = 0,
+    extra=(),
 ) -> list[str]:
-    """The command line that serves ``target`` (a notebook, or a folder to browse).
+    """The command line that serves ``target`` (a notebook, or a folder with the landing page).
 
     ``preheat > 0`` keeps that many kernels per notebook executed in advance (Voila's pre-heated
     kernel pool): a page then opens as fast as the browser draws it, at the cost of memory for
-    the waiting kernels (about 200-400 MB each). Meant for serving a lecture to a class.
+    the waiting kernels. ``extra`` are further options (``--grace=5``, ``--max-kernels=40``, any
+    ``--Class.trait=value`` of Voila or jupyter_server), passed on unchanged.
     """
     cmd = [
         sys.executable,
         "-m",
-        "voila",
+        "widgets.server",
         str(target),
         f"--port={port}",
-        f"--Voila.ip={ip}",
-        f"--MappingKernelManager.cull_idle_timeout={cull_idle_s}",
-        "--MappingKernelManager.cull_interval=60",
-        "--MappingKernelManager.cull_connected=False",
-        "--VoilaConfiguration.extension_denylist=" + repr(DENY_EXTENSIONS).replace("'", '"'),
-        "--VoilaConfiguration.show_tracebacks=False",
     ]
+    # the defaults live in widgets.server.DEFAULTS; an option given twice is an error
+    if ip != "127.0.0.1":
+        cmd.append(f"--Voila.ip={ip}")
+    if cull_idle_s != CULL_IDLE_S:
+        cmd.append(f"--MappingKernelManager.cull_idle_timeout={cull_idle_s}")
     if preheat > 0:
-        cmd += ["--preheat_kernel=True", f"--pool_size={preheat}"]
-    if not open_browser:
-        cmd.append("--no-browser")
-    return cmd
+        cmd.append(f"--preheat={preheat}")
+    cmd.append(f"--Voila.open_browser={open_browser}")
+    return cmd + list(extra)
 
 
 def kernel_environment(env=None) -> dict:
@@ -93,10 +93,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def launch(target, *, port: int, preheat: int = 0, timeout: float = 60.0, **popen_kwargs):
-    """Start Voila on ``target`` in the background; return the process once the port answers."""
+def launch(target, *, port: int, preheat: int = 0, extra=(), timeout: float = 60.0, **popen_kwargs):
+    """Start the server on ``target`` in the background; return the process once it answers."""
     proc = subprocess.Popen(
-        voila_command(target, port=port, preheat=preheat), env=kernel_environment(), **popen_kwargs
+        voila_command(target, port=port, preheat=preheat, extra=extra),
+        env=kernel_environment(),
+        **popen_kwargs,
     )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -112,7 +114,10 @@ def launch(target, *, port: int, preheat: int = 0, timeout: float = 60.0, **pope
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog="Any other option is passed to the server (Voila and jupyter_server options).",
+    )
     parser.add_argument("target", nargs="?", default=str(LECTURES))
     parser.add_argument("--port", type=int, default=8866)
     parser.add_argument("--no-browser", action="store_true")
@@ -123,9 +128,13 @@ def main(argv=None) -> None:
         metavar="N",
         help="keep N kernels per notebook executed in advance (class use)",
     )
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
     cmd = voila_command(
-        args.target, port=args.port, open_browser=not args.no_browser, preheat=args.preheat
+        args.target,
+        port=args.port,
+        open_browser=not args.no_browser,
+        preheat=args.preheat,
+        extra=extra,
     )
     os.execve(cmd[0], cmd, kernel_environment())
 
