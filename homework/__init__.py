@@ -1,0 +1,1 @@
+"""Homework of the course: nbgrader sources in ``source/``, and the grader (``grading/``)."""
