@@ -14,8 +14,8 @@ import time
 from benchmarks.harness import measure, measure_control, rss_mb, summary, write_results
 from course.progress import run_to_end
 from course.yarotsky.depth import depth_separation_steps
-from course.yarotsky.smooth import smooth_rates_steps
 from course.yarotsky.smooth2d import smooth_rates_2d_steps
+from course.yarotsky.smooth_rates import smooth_rates_steps
 from widgets.yarotsky import (
     DepthPanel,
     ProductPanel,

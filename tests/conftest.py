@@ -45,3 +45,33 @@ def _until(state, predicate, timeout: float = 30.0) -> bool:
 def until():
     """``until(state, predicate, timeout)``: wait for an event, never a sleep-polling loop."""
     return _until
+
+
+@pytest.fixture(scope="module")
+def _made_panels():
+    return {}
+
+
+@pytest.fixture
+def reuse(_made_panels):
+    """``reuse(key, factory, timeout)``: a panel built once per test module and handed to each
+    test reset to the parameters it was built with (its last result for them, status ok), so
+    that no test depends on what an earlier one did to it."""
+
+    def get(key, factory, timeout: float = 60.0):
+        if key not in _made_panels:
+            panel = factory()
+            assert panel.wait(timeout) and panel.state.ok, panel.state.status
+            _made_panels[key] = (panel, panel.state.params())
+        panel, initial = _made_panels[key]
+        state = panel.state
+        assert panel.wait(timeout)
+        changed = state.params() != initial
+        if changed:
+            state.set(**initial)
+        if not state.ok and not changed:
+            state.request()  # a fresh result: the status line says "up to date" again
+        assert panel.wait(timeout) and state.ok and state.params() == initial, state.status
+        return panel
+
+    return get

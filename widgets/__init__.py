@@ -3,11 +3,12 @@
 ``widgets.live`` and ``widgets.params`` import no ipywidgets (states work headless);
 ``widgets.panel`` is the ipywidgets view every lecture panel derives from.
 
-Importing ``widgets`` limits BLAS to one thread in this process (see ``widgets._threads``):
+Importing ``widgets`` limits BLAS to one thread in this process (see :mod:`course.threads`):
 panels already compute in parallel, one worker thread each.
 """
 
-from ._threads import single_threaded_numerics
+from course.threads import single_threaded_numerics
+
 from .live import LiveState, Progress, Runner
 from .params import Choice, Flag, FloatRange, IntRange, InvalidValue, Text, param
 

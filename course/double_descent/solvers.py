@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._threads import limit_blas_threads  # re-exported (part of this module's API)
+from ..threads import limit_blas_threads  # re-exported (part of this module's API)
 
 __all__ = [
     "LeastSquaresFit",

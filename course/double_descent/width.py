@@ -128,7 +128,7 @@ def width_sweep_steps(
     """
     import torch
 
-    from .._torch import torch_threads
+    from ..threads import torch_threads
 
     widths = [int(w) for w in widths]
     if not widths or min(widths) < 1:

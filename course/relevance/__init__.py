@@ -9,7 +9,8 @@ ordering and pixel flipping (:mod:`.evaluation`). Importing this package imports
 
 from .evaluation import EvaluationResult, aopc, evaluate, evaluate_steps, randomisation_curve
 from .explain import METHODS, explain, explain_steps
-from .lrp import RULES, lrp, lrp_reference, lrp_relevances
+from .lrp import RULES, lrp, lrp_relevances
+from .lrp_reference import lrp_reference
 from .methods import (
     gradient,
     gradient_x_input,

@@ -32,7 +32,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .._torch import torch_threads  # re-exported: the lecture's scripts use it
+from ..threads import torch_threads  # re-exported: the lecture's scripts use it
 
 __all__ = [
     "DigitsData",

@@ -5,7 +5,7 @@ digital cone-adapted shearlet system (Parseval, undecimated and decimated), and
 ``course.sparse.frames`` gives every system (Fourier, wavelets, shearlets, curvelets) one frame
 interface (analysis, synthesis, redundancy, orthonormal or not), ``course.sparse.pursuit`` is
 iterative hard thresholding, ``course.sparse.nterm`` computes N-term approximations and their
-rates, and ``course.sparse.relu`` trains a ReLU network on the same image.
+rates (``course.sparse.tables`` writes them as the lecture's tables), and ``course.sparse.relu`` trains a ReLU network on the same image.
 """
 
 from .cartoon import Cartoon, cartoon
@@ -26,6 +26,7 @@ from .nterm import (
 )
 from .pursuit import PURSUIT_ITERATIONS, PURSUIT_TOL, iterative_hard_thresholding, l2_norm
 from .shearlets import DecimatedShearletSystem, ShearletSystem, shearlet_system
+from .tables import THEORY, error_table, rate_table, slopes_line
 
 __all__ = [
     "Cartoon",
@@ -52,4 +53,8 @@ __all__ = [
     "DecimatedShearletSystem",
     "ShearletSystem",
     "shearlet_system",
+    "THEORY",
+    "error_table",
+    "rate_table",
+    "slopes_line",
 ]

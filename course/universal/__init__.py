@@ -47,6 +47,7 @@ from .sweeps import (
     width_for_tolerance,
     width_vs_frequency_steps,
 )
+from .tables import square_interpolant_table
 from .targets import TARGETS, Target, expression_target, make_target
 from .twod import TARGETS_2D, Approximation2D, DimensionStudy, compare_dimensions, fit_2d
 
@@ -74,6 +75,7 @@ __all__ = [
     "least_squares_residuals",
     "train_sgd_steps",
     "METHODS",
+    "square_interpolant_table",
     "Method",
     "approximation_steps",
     "PredictedRate",

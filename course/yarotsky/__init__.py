@@ -27,8 +27,9 @@ from .depth import (
     shallow_width_needed,
     train_shallow_steps,
 )
-from .smooth import shallow_interpolant, smooth_rates_steps, taylor_network
+from .smooth import taylor_network
 from .smooth2d import smooth_rates_2d_steps, taylor_network_2d
+from .smooth_rates import shallow_interpolant, smooth_rates_steps
 from .squares import square_curve, square_rates
 
 __all__ = [

@@ -24,7 +24,7 @@ from course.networks import Network, complexity
 from course.rates import RateFit, fit_rate
 
 from .constructions import _check_int, square, square_error
-from .smooth import evaluate_shallow, shallow_interpolant
+from .smooth_rates import evaluate_shallow, shallow_interpolant
 
 __all__ = ["M_MAX", "SquareCurve", "square_curve", "SquareRates", "square_rates"]
 

@@ -6,7 +6,6 @@ import math
 import subprocess
 import sys
 import threading
-import time
 
 import ipywidgets as W
 import numpy as np
@@ -198,7 +197,6 @@ class Job(LiveState):
         total = 0
         for i in range(steps):
             total += 1
-            time.sleep(0.001) if steps > 1000 else None  # a slow step of a long job
             yield Progress((i + 1) / steps, total)
         return total
 
@@ -214,26 +212,21 @@ def test_a_generator_job_streams_partials_and_finishes():
     assert s.runner.n_delivered == 50 + 1  # every partial, then the result
 
 
-def test_stop_ends_a_running_job_within_half_a_second():
+def test_stop_ends_a_running_job(until):
     s = Job(compute_now=False, steps=10**9)
     s.request()
-    deadline = time.monotonic() + 10
-    while not (s.result and s.result > 5) and time.monotonic() < deadline:
-        time.sleep(0.005)
+    assert until(s, lambda s: s.result > 5, 10)
     assert s.busy
-    t0 = time.monotonic()
     s.cancel()
-    assert s.wait(0.5)
-    assert time.monotonic() - t0 < 0.5
+    assert s.wait(10)  # 10^9 steps: idle within seconds only because the job stopped
     assert not s.busy and not s.final  # what is shown is the last partial result
+    assert s.result < 10**9
 
 
-def test_a_new_request_cancels_a_running_job():
+def test_a_new_request_cancels_a_running_job(until):
     s = Job(compute_now=False, steps=10**9)
     s.request()
-    deadline = time.monotonic() + 10
-    while not s.result and time.monotonic() < deadline:
-        time.sleep(0.005)
+    assert until(s, lambda s: s.result > 0, 10)
     s.steps = 3
     assert s.wait(5)
     assert s.result == 3 and s.final
@@ -359,12 +352,13 @@ def test_a_script_that_exits_during_a_torch_job_exits_cleanly(tmp_path):
         "            yield Progress(float('nan'), 1)\n"
     )
     script = (
-        "import time\n"
+        "import threading\n"
         "from endless_job import Endless\n"
-        "s = Endless()\n"
-        "deadline = time.monotonic() + 30\n"
-        "while s.result is None and time.monotonic() < deadline:\n"
-        "    time.sleep(0.01)\n"
+        "s = Endless(compute_now=False)\n"
+        "first = threading.Event()\n"
+        "s.observe(lambda change: first.set(), names='result')\n"
+        "s.request()\n"
+        "first.wait(30)\n"
         "print('leaving', s.busy)\n"
     )
     out = subprocess.run(
@@ -414,143 +408,3 @@ def test_a_new_browser_view_gets_every_widget_state_again(monkeypatch):
     assert sent == []
     p._view_appeared(canvas, {"type": "initialized"}, [])
     assert {id(w) for w in sent} == {id(p.status), id(p.progress), id(p.controls["n"])}
-
-
-class Trained(LiveState):
-    """A button-started, cached state: counts its computations."""
-
-    n = param(IntRange(default=1, min=0, max=100))
-    starts_on = "button"
-    start_label = "Train"
-    cache_size = 2
-
-    def __init__(self, **kw):
-        self.computed = []
-        super().__init__(**kw)
-
-    def compute(self, n):
-        self.computed.append(n)
-        yield Progress(0.5, -n)
-        return n
-
-
-def test_button_state_computes_only_on_trigger_and_caches_bounded():
-    from widgets.live import NOT_COMPUTED
-
-    s = Trained()
-    assert s.wait()
-    assert s.result is NOT_COMPUTED and s.computed == []
-    s.trigger()
-    assert s.wait()
-    assert s.result == 1 and s.computed == [1] and not s.from_cache
-    s.set(n=2)
-    assert s.wait()
-    assert s.result is NOT_COMPUTED  # a change never trains
-    s.trigger()
-    assert s.wait() and s.result == 2
-    s.set(n=1)
-    assert s.wait()
-    assert s.result == 1 and s.from_cache and s.computed == [1, 2]
-    s.set(n=3)
-    s.trigger()
-    assert s.wait() and s.computed == [1, 2, 3]
-    # bounded: 2 entries, least recently used (n=2) evicted
-    assert s.cached(n=3) and s.cached(n=1) and not s.cached(n=2)
-
-
-def test_button_state_cancelled_job_is_not_cached():
-    s = Trained(compute_now=False)
-    gate = threading.Event()
-
-    def compute(n):
-        yield Progress(0.1, None)
-        assert gate.wait(10)
-        yield Progress(0.9, None)
-        return n
-
-    s.compute = compute
-    s.trigger()
-    s.cancel()
-    gate.set()
-    assert s.wait()
-    assert not s.cached()
-
-
-def test_panel_makes_the_start_button_for_a_button_state():
-    class P(LivePanel):
-        def __init__(self):
-            super().__init__(Trained(compute_now=False), title="t", show_progress=True)
-            fig, _ = new_figure(100, 100)
-            self.figures = {"f": fig}
-            self.cleared = 0
-            self.shown = []
-            self.assemble(fig.canvas)
-            self.start()
-
-        def render(self, r):
-            self.shown.append(r)
-
-        def render_not_computed(self):
-            self.cleared += 1
-
-    p = P()
-    assert p.wait()
-    assert p.start_button is not None and p.start_button.description == "Train"
-    assert p.start_button in p.children[1].children[0].children
-    assert p.cleared == 1 and p.shown == []
-    p.start_button.click()
-    assert p.wait()
-    assert p.shown[-1] == 1
-
-
-def test_shared_store_is_consulted_for_shared_states_only():
-    class Store(dict):
-        def set(self, k, v):
-            self[k] = v
-
-    class Shared(LiveState):
-        n = param(IntRange(default=1, min=0, max=100))
-        cache_shared = True
-        calls = 0
-
-        def compute(self, n):
-            type(self).calls += 1
-            return 10 * n
-
-    store = Store()
-    Shared.store = store
-    try:
-        a = Shared()
-        assert a.wait() and a.result == 10
-        b = Shared()  # another kernel would see the same store
-        assert b.wait() and b.result == 10 and b.from_cache
-        assert Shared.calls == 1 and len(store) == 1
-    finally:
-        Shared.store = None
-
-
-def test_relay_maps_fractions_wraps_partials_and_closes_the_sub_job():
-    from course.progress import relay, run_to_end
-
-    closed = []
-
-    def inner():
-        try:
-            yield Progress(0.0, 1)
-            yield Progress(1.0, 2)
-            yield Progress(float("nan"), None, "m")
-            return "r"
-        finally:
-            closed.append(True)
-
-    items = list(relay(inner(), span=(0.2, 0.6), wrap=lambda p: -p))
-    assert [i.fraction for i in items[:2]] == [0.2, 0.6]
-    assert math.isnan(items[2].fraction) and items[2].message == "m"
-    assert [i.partial for i in items] == [-1, -2, None]
-    assert run_to_end(relay(inner())) == "r"
-    job = relay(inner())
-    next(job)
-    job.close()
-    assert closed[-1] is True
-    with pytest.raises(ValueError, match="span"):
-        next(relay(inner(), span=(0.5, 0.2)))

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import functools
-import inspect
 from dataclasses import dataclass
 
 import numpy as np
 
 from course.relevance.explain import METHODS
-from course.relevance.models import MODELS, torch_threads
+from course.relevance.models import MODELS
+from course.threads import single_threaded_numerics
 
-from .._threads import single_threaded_numerics
 from ..params import InvalidValue, Text
 
-# torch is imported by now: one intra-op thread, set here on the importing (main) thread, so
-# that torch_threads(1) in the panels' worker threads never changes it under a running job
+# torch is imported by now: one intra-op thread, set here on the importing (main) thread, once;
+# nothing changes it later, under a running job
 single_threaded_numerics()
 
 N_TEST = 540
@@ -55,22 +53,6 @@ def image_to_drawing(image) -> str:
 
 
 # ---------------------------------------------------------------------------- shared pieces
-def _one_thread(compute):
-    """Run a compute method (plain or generator) with one torch thread (see ``torch_threads``)."""
-
-    def resume(job):
-        with torch_threads(1):
-            return (yield from job)
-
-    @functools.wraps(compute)
-    def wrapper(*args, **kwargs):
-        with torch_threads(1):
-            out = compute(*args, **kwargs)
-        return resume(out) if inspect.isgenerator(out) else out
-
-    return wrapper
-
-
 def _method_options(p: dict) -> dict:
     """The options of each method, from a panel's parameters (one dict: validates and dispatches)."""
     return {

@@ -22,7 +22,6 @@ from ._common import (
     _digit_axes,
     _map_axes,
     _method_options,
-    _one_thread,
     _symmetric,
 )
 
@@ -48,7 +47,6 @@ class CompareState(LiveState):
     target = param(Choice(default=-1, options=TARGET_CHOICE, label="class $c$"))
     lam = param(FloatRange(default=0.003, min=1e-4, max=0.1, log=True, label="RDE $\\lambda$"))
 
-    @_one_thread
     def compute(self, index, model, target, lam):
         net = load_model(model)
         x = load_digit_images().x_test[index]

@@ -15,7 +15,6 @@ from ..params import Choice, Flag, IntRange, param
 from ._common import (
     _COLOURS,
     MODEL_CHOICE,
-    _one_thread,
 )
 
 
@@ -33,7 +32,6 @@ class EvaluationState(LiveState):
     n_draws = param(IntRange(default=4, min=1, max=16, label="noise draws"))
     with_slow = param(Flag(default=True, label="include the slow methods (RDE)"))
 
-    @_one_thread
     def compute(self, model, n_images, n_steps, n_draws, with_slow):
         methods = [name for name, m in METHODS.items() if with_slow or not m.slow]
         images = load_digit_images().x_test[:n_images]

@@ -31,7 +31,6 @@ from ._common import (
     _digit_axes,
     _map_axes,
     _method_options,
-    _one_thread,
     _symmetric,
     drawing_to_image,
     image_to_drawing,
@@ -81,7 +80,6 @@ class ExplainState(LiveState):
     rde_iterations = param(IntRange(default=150, min=10, max=1000, step=10, label="iterations"))
     drawing = param(Drawing())
 
-    @_one_thread
     def compute(self, **p):
         return self._job(p)
 

@@ -22,7 +22,6 @@ from ._common import (
     N_TEST,
     _digit_axes,
     _method_options,
-    _one_thread,
 )
 
 
@@ -50,7 +49,6 @@ class RateDistortionState(LiveState):
     model = param(Choice(default="cnn", options=MODEL_CHOICE, label="network"))
     iterations = param(IntRange(default=150, min=10, max=1000, step=10, label="iterations"))
 
-    @_one_thread
     def compute(self, lam, index, model, iterations):
         net = load_model(model)
         x = load_digit_images().x_test[index]

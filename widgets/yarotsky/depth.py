@@ -15,7 +15,6 @@ from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import FloatRange, IntRange, param
-from ._common import _one_blas_thread
 
 
 class DepthState(LiveState):
@@ -31,8 +30,7 @@ class DepthState(LiveState):
     cache_shared = True  # seeded training: the same result for every student
 
     def compute(self, k_max, tol):
-        with _one_blas_thread():
-            return (yield from depth_separation_steps(tuple(range(1, k_max + 1)), tol=tol))
+        return (yield from depth_separation_steps(tuple(range(1, k_max + 1)), tol=tol))
 
 
 class DepthPanel(LivePanel):

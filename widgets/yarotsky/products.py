@@ -19,7 +19,6 @@ from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import Choice, IntRange, param
-from ._common import _one_blas_thread
 
 #: Polynomials the product panel offers: name -> (plain label for the menu, LaTeX label for the
 #: plot, coefficients lowest degree first).
@@ -81,8 +80,7 @@ class ProductState(LiveState):
     )
 
     def compute(self, m, poly):
-        with _one_blas_thread():
-            return self._compute(m, poly)
+        return self._compute(m, poly)
 
     def _compute(self, m, poly):
         axis = np.linspace(-1.0, 1.0, _N_SURFACE)

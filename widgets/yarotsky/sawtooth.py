@@ -19,7 +19,7 @@ from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import IntRange, param
-from ._common import S_MAX, _one_blas_thread
+from ._common import S_MAX
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,7 @@ class SawtoothState(LiveState):
     s = param(IntRange(default=3, min=1, max=S_MAX, label="compositions $s$"))
 
     def compute(self, s):
-        with _one_blas_thread():
-            return sawtooth_result(s)
+        return sawtooth_result(s)
 
 
 class SawtoothPanel(LivePanel):

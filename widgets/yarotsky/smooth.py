@@ -5,14 +5,14 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from course.yarotsky.smooth import SMOOTHNESS, X0, SmoothRates, smooth_rates_steps
+from course.yarotsky.smooth import SMOOTHNESS, X0
 from course.yarotsky.smooth2d import SmoothRates2D, smooth_rates_2d_steps
+from course.yarotsky.smooth_rates import SmoothRates, smooth_rates_steps
 
 from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import Choice, IntRange, param
-from ._common import _one_blas_thread
 
 #: Dimensions the C^s panel offers: d -> (label, sweep).
 DIMENSIONS = {1: ("d = 1", smooth_rates_steps), 2: ("d = 2", smooth_rates_2d_steps)}
@@ -36,8 +36,7 @@ class SmoothState(LiveState):
     cache_shared = True  # a deterministic sweep: the same for every student
 
     def compute(self, s, d):
-        with _one_blas_thread():
-            return (yield from DIMENSIONS[d][1](s))
+        return (yield from DIMENSIONS[d][1](s))
 
 
 class SmoothPanel(LivePanel):

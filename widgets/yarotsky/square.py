@@ -14,7 +14,6 @@ from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import IntRange, param
-from ._common import _one_blas_thread
 
 
 @dataclass(frozen=True)
@@ -34,8 +33,7 @@ class SquareState(LiveState):
     m = param(IntRange(default=3, min=0, max=M_MAX, label="$m$ in $f_m$"))
 
     def compute(self, m):
-        with _one_blas_thread():
-            return SquareResult(square_curve(m), _square_rates())
+        return SquareResult(square_curve(m), _square_rates())
 
 
 class SquarePanel(LivePanel):

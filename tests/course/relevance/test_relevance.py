@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from torch import nn
 
 from course.relevance.explain import METHODS, explain, method_options
-from course.relevance.lrp import RULES, lrp, lrp_reference, lrp_relevances
+from course.relevance.lrp import RULES, lrp, lrp_relevances
+from course.relevance.lrp_reference import lrp_reference
 from course.relevance.methods import (
     QUADRATURES,
     explained_output,

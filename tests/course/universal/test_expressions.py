@@ -152,3 +152,16 @@ def test_arithmetic_fuzz_gives_arrays_or_value_errors(text):
     except ValueError:
         return
     assert f(X).shape == X.shape
+
+
+def test_lecture_02_table_is_the_exact_error_of_the_interpolant():
+    # the ReLU interpolant of x^2 with N pieces on [-1, 1] has sup error exactly h^2/4, h = 2/N
+    from course.universal import square_interpolant_table
+
+    rows = [
+        r.strip("|").split("|") for r in square_interpolant_table((4, 5, 6, 9)).splitlines()[2:]
+    ]
+    assert [int(r[0]) for r in rows] == [4, 5, 6, 9]
+    for n, measured, exact in ((int(a), float(b), float(c)) for a, b, c in rows):
+        assert exact == pytest.approx((2 / n) ** 2 / 4, abs=1e-10)
+        assert measured == pytest.approx(exact, abs=1e-9)

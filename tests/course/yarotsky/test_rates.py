@@ -27,14 +27,12 @@ from course.yarotsky.depth import (
 )
 from course.yarotsky.smooth import (
     X0,
-    evaluate_shallow,
-    shallow_interpolant,
-    smooth_rates_steps,
     switched_product_clamp,
     target,
     target_derivative,
     taylor_network,
 )
+from course.yarotsky.smooth_rates import evaluate_shallow, shallow_interpolant, smooth_rates_steps
 from course.yarotsky.squares import square_curve, square_rates
 
 

@@ -22,25 +22,19 @@ from widgets.double_descent import (
 from widgets.live import NOT_COMPUTED
 
 
-@pytest.fixture(scope="module")
-def intuition():
-    p = IntuitionPanel()
-    assert p.wait(30)
-    return p
+@pytest.fixture
+def intuition(reuse):
+    return reuse("intuition", lambda: IntuitionPanel(), 30)
 
 
-@pytest.fixture(scope="module")
-def digits():
-    p = DigitsCurvePanel(n_train=100)
-    assert p.wait(60)
-    return p
+@pytest.fixture
+def digits(reuse):
+    return reuse("digits", lambda: DigitsCurvePanel(n_train=100), 60)
 
 
-@pytest.fixture(scope="module")
-def samples():
-    p = SampleWisePanel(n_features=100)
-    assert p.wait(60)
-    return p
+@pytest.fixture
+def samples(reuse):
+    return reuse("samples", lambda: SampleWisePanel(n_features=100), 60)
 
 
 def lines(fig, ax=0):

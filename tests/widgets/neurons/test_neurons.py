@@ -9,18 +9,14 @@ from course.networks import complexity
 from widgets.neurons import BuilderPanel, NeuronPanel, TrainingPanel
 
 
-@pytest.fixture(scope="module")
-def neuron():
-    p = NeuronPanel()
-    assert p.wait(30)
-    return p
+@pytest.fixture
+def neuron(reuse):
+    return reuse("neuron", lambda: NeuronPanel(), 30)
 
 
-@pytest.fixture(scope="module")
-def builder():
-    p = BuilderPanel()
-    assert p.wait(30)
-    return p
+@pytest.fixture
+def builder(reuse):
+    return reuse("builder", lambda: BuilderPanel(), 30)
 
 
 def image(fig, k=0):

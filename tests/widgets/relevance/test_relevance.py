@@ -23,11 +23,9 @@ def image(fig, k):
     return np.asarray(fig.axes[k].images[0].get_array(), dtype=float)
 
 
-@pytest.fixture(scope="module")
-def explain_panel():
-    p = ExplainPanel()
-    assert p.wait(60) and p.state.ok
-    return p
+@pytest.fixture
+def explain_panel(reuse):
+    return reuse("explain_panel", lambda: ExplainPanel(), 60)
 
 
 @pytest.fixture(scope="module")
@@ -177,11 +175,9 @@ def test_hostile_values_on_every_control():
     assert p.wait(30)
 
 
-@pytest.fixture(scope="module")
-def compare():
-    p = ComparePanel()
-    assert p.wait(60) and p.state.ok
-    return p
+@pytest.fixture
+def compare(reuse):
+    return reuse("compare", lambda: ComparePanel(), 60)
 
 
 def test_compare_shows_every_method(compare, data):

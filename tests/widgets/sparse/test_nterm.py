@@ -7,11 +7,9 @@ from course.sparse.relu import SIZES
 from widgets.sparse import AtomPanel, CartoonPanel, NTermPanel, RatePanel
 
 
-@pytest.fixture(scope="module")
-def nterm_panel():
-    p = NTermPanel()
-    assert p.wait(60)
-    return p
+@pytest.fixture
+def nterm_panel(reuse):
+    return reuse("nterm_panel", lambda: NTermPanel(), 60)
 
 
 def test_cartoon_panel_controls():
@@ -56,7 +54,7 @@ def test_nterm_errors_decrease(nterm_panel):
     errs = []
     for n in (50, 500, 5000):
         p.controls["n_terms"].value = n
-        p.wait(30)
+        assert p.wait(30) and p.state.ok
         errs.append(p.state.result.errors)
     for s in errs[0]:
         assert errs[0][s] > errs[1][s] > errs[2][s]

@@ -14,25 +14,19 @@ import pytest
 from widgets.universal import MAX_CONTRIBUTIONS, RatesPanel, ShallowPanel, TwoDPanel
 
 
-@pytest.fixture(scope="module")
-def shallow():
-    p = ShallowPanel()
-    assert p.wait(30) and p.state.ok
-    return p
+@pytest.fixture
+def shallow(reuse):
+    return reuse("shallow", lambda: ShallowPanel(), 30)
 
 
-@pytest.fixture(scope="module")
-def rates():
-    p = RatesPanel()
-    assert p.wait(120) and p.state.ok
-    return p
+@pytest.fixture
+def rates(reuse):
+    return reuse("rates", lambda: RatesPanel(), 120)
 
 
-@pytest.fixture(scope="module")
-def two_d():
-    p = TwoDPanel()
-    assert p.wait(180) and p.state.ok
-    return p
+@pytest.fixture
+def two_d(reuse):
+    return reuse("two_d", lambda: TwoDPanel(), 180)
 
 
 def settle(panel, timeout=60):

@@ -27,12 +27,9 @@ PANELS = {
 }
 
 
-@pytest.fixture(scope="module")
-def panels():
-    made = {name: cls() for name, cls in PANELS.items()}
-    for p in made.values():
-        assert p.wait(60)
-    return made
+@pytest.fixture
+def panels(reuse):
+    return {name: reuse(name, cls) for name, cls in PANELS.items()}
 
 
 def line(fig, k, ax=0):
