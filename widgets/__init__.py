@@ -7,11 +7,13 @@ Importing ``widgets`` limits BLAS to one thread in this process (see ``widgets._
 panels already compute in parallel, one worker thread each.
 """
 
+from . import cache as _cache
 from ._threads import single_threaded_numerics
 from .live import LiveState, Progress, Runner
 from .params import Choice, Flag, FloatRange, IntRange, InvalidValue, Text, param
 
 single_threaded_numerics()
+_cache.install()  # the server's shared result store, when MATHDL_CACHE_DIR names one
 
 __all__ = [
     "LiveState",

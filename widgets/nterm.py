@@ -99,6 +99,7 @@ def _expansions(seed: int, n: int = SIZE):
 class CartoonState(LiveState):
     """Parameters of the cartoon-like image (Donoho's class :math:`\\mathcal E^2`)."""
 
+    cache_shared = True  # the same for every student: computed once per server
     modes = param(IntRange(default=6, min=2, max=12, label="boundary modes $M$"))
     amplitude = param(
         FloatRange(default=0.25, min=0.0, max=0.5, step=0.01, label="curvature (amplitude)")
@@ -270,6 +271,7 @@ CONES = {"h": "horizontal cone", "v": "vertical cone", "seam": "seam (diagonal)"
 class AtomState(LiveState):
     """A shearlet of the undecimated system at 128 x 128, 4 scales."""
 
+    cache_shared = True  # the same for every student: computed once per server
     scale = param(IntRange(default=2, min=0, max=3, label="scale $j$"))
     shear = param(IntRange(default=1, min=-4, max=4, label="shear $k$"))
     cone = param(Choice(default="h", options=CONES, label="cone"))
@@ -394,6 +396,7 @@ class RateState(LiveState):
     the background (about 3 s at 256 x 256); the curves of the N largest coefficients come first.
     """
 
+    cache_shared = True  # the same for every student: computed once per server
     fit_min = param(Choice(default=50, options=FIT_FROM, label="fit from $N$"))
     fit_max = param(Choice(default=819, options=FIT_TO, label="fit to $N$"))
     n_max = param(Choice(default=819, options=N_MAX, label="plot $N$ up to"))

@@ -265,6 +265,7 @@ class RatesState(LiveState):
     the frequency :math:`\omega` of the sum of sines (ReLU interpolant)."""
 
     # the same target and activation parameters as the 1D panel
+    cache_shared = True  # the same for every student: computed once per server
     target = param(ShallowState.param_specs()["target"])
     expression = param(ShallowState.param_specs()["expression"])
     frequency = param(ShallowState.param_specs()["frequency"])

@@ -22,6 +22,7 @@ from ._common import (
 class EvaluationState(LiveState):
     """Relevance ordering and pixel flipping over many test images; started by a button."""
 
+    cache_shared = True  # the same for every student: computed once per server
     auto = False
 
     model = param(Choice(default="cnn", options=MODEL_CHOICE, label="network"))

@@ -23,6 +23,7 @@ class DepthState(LiveState):
     smallest width reaching an RMS error ``tol``. Runs on the Train button; remembered per
     settings."""
 
+    cache_shared = True  # the same for every student: computed once per server
     k_max = param(IntRange(default=5, min=1, max=6, label="largest $k$"))
     tol = param(FloatRange(default=0.05, min=0.01, max=0.2, step=0.01, label="RMS tolerance"))
     auto = False

@@ -23,6 +23,7 @@ class SmoothState(LiveState):
     interpolants in :math:`d = 1`. A sweep over :math:`N` (a slow job, streamed), remembered per
     :math:`(s, d)`."""
 
+    cache_shared = True  # the same for every student: computed once per server
     s = param(IntRange(default=3, min=min(SMOOTHNESS), max=max(SMOOTHNESS), label="smoothness $s$"))
     d = param(
         Choice(
