@@ -9,10 +9,12 @@ panels already compute in parallel, one worker thread each.
 
 from course.threads import single_threaded_numerics
 
+from . import cache as _cache
 from .live import LiveState, Progress, Runner
 from .params import Choice, Flag, FloatRange, IntRange, InvalidValue, Text, param
 
 single_threaded_numerics()
+_cache.install()  # the server's shared result store, when MATHDL_CACHE_DIR names one
 
 __all__ = [
     "LiveState",

@@ -17,6 +17,9 @@ import sys
 import time
 from pathlib import Path
 
+from .cache import ENV as CACHE_ENV
+from .cache import default_directory
+
 __all__ = ["voila_command", "kernel_environment", "launch", "free_port", "CHROMIUM_ARGS", "main"]
 
 #: How the tests and benchmarks start Debian's chromium headless on this closed network (without
@@ -73,7 +76,8 @@ def voila_command(
 
 
 def kernel_environment(env=None) -> dict:
-    """The environment for Voila and its kernels: one BLAS/OpenMP thread per kernel.
+    """The environment for Voila and its kernels: one BLAS/OpenMP thread per kernel, and the
+    shared result store (:mod:`widgets.cache`).
 
     Every page view is a kernel, and each panel already computes on its own worker thread; BLAS
     pools of several threads per kernel then fight over the cores (measured here: a double-descent
@@ -83,6 +87,9 @@ def kernel_environment(env=None) -> dict:
     env = dict(os.environ if env is None else env)
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(name, "1")
+    # results that are the same for every student are computed once, in a store all kernels
+    # share (widgets.cache; ./mathdl warm fills it); MATHDL_CACHE_DIR= (empty) turns it off
+    env.setdefault(CACHE_ENV, str(default_directory()))
     return env
 
 

@@ -16,13 +16,21 @@ CHROMIUM = os.environ.get("MATHDL_CHROMIUM", "/usr/bin/chromium")
 
 
 class VoilaServer:
-    def __init__(self, notebook: Path):
+    """The course's server on ``notebook`` (or a folder), with extra command-line options."""
+
+    def __init__(self, notebook: Path, *options: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.log = open(ARTIFACTS / f"voila-{notebook.stem}.log", "w")
+        self.log_path = ARTIFACTS / f"voila-{notebook.stem}.log"
+        self.log = open(self.log_path, "w")
         self.proc = launch(
-            notebook, port=self.port, stdout=self.log, stderr=subprocess.STDOUT, cwd=str(ROOT)
+            notebook,
+            port=self.port,
+            extra=options,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            cwd=str(ROOT),
         )
 
     def stop(self):
@@ -52,8 +60,8 @@ def browser():
 def voila():
     servers = []
 
-    def start(notebook: Path) -> VoilaServer:
-        s = VoilaServer(notebook)
+    def start(notebook: Path, *options: str) -> VoilaServer:
+        s = VoilaServer(notebook, *options)
         servers.append(s)
         return s
 

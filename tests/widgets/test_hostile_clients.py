@@ -226,3 +226,26 @@ def test_try_set_never_raises(panels):
         assert said and name in said[-1], said
         assert panel.state.try_set(**{name: value}) is False
     assert panel.state.try_set(no_such_parameter=1) is False
+
+
+def test_a_value_from_the_client_is_not_sent_back(panels):
+    """While a key is held, sending the client's own value back would land after its newer
+    presses and move the slider back (ipywidgets' front-end applies every plain "update"; only
+    "echo_update" messages are matched to what it sent)."""
+    for panel in panels.values():
+        for name, control in panel.controls.items():
+            key, good = _good_value(control, panel.state.param_specs()[name])
+            if key != "value":
+                continue
+            sent = []
+            send = control.comm.send
+            control.comm.send = lambda data=None, metadata=None, buffers=None, sent=sent: (
+                sent.append(data)
+            )
+            try:
+                update(control, {key: good})
+            finally:
+                control.comm.send = send
+            assert getattr(panel.state, name) == pytest.approx(control.value)
+            back = [m for m in sent if m.get("method") == "update" and "value" in m["state"]]
+            assert back == [], f"{type(panel).__name__} {name}: its value was sent back"

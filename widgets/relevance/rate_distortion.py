@@ -44,6 +44,7 @@ def _partial(x, c, p) -> RateDistortionResult:
 class RateDistortionState(LiveState):
     r"""RDE on one digit: :math:`\min_s D(s) + \lambda\|s\|_1`, then :math:`D` against mask size."""
 
+    cache_shared = True  # the same for every student: computed once per server
     lam = param(FloatRange(default=0.003, min=1e-4, max=0.1, log=True, label="$\\lambda$"))
     index = param(IntRange(default=0, min=0, max=N_TEST - 1, label="test digit #"))
     model = param(Choice(default="cnn", options=MODEL_CHOICE, label="network"))

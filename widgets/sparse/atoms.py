@@ -37,6 +37,8 @@ CONES = {"h": "horizontal cone", "v": "vertical cone", "seam": "seam (diagonal)"
 class AtomState(LiveState):
     """A shearlet of the undecimated system at 128 x 128, 4 scales."""
 
+    cache_shared = True  # the same for every student: computed once per server
+
     scale = param(IntRange(default=2, min=0, max=3, label="scale $j$"))
     shear = param(IntRange(default=1, min=-4, max=4, label="shear $k$"))
     cone = param(Choice(default="h", options=CONES, label="cone"))

@@ -16,6 +16,8 @@ from ..params import Flag, FloatRange, IntRange, param
 class CartoonState(LiveState):
     """Parameters of the cartoon-like image (Donoho's class :math:`\\mathcal E^2`)."""
 
+    cache_shared = True  # the same for every student: computed once per server
+
     modes = param(IntRange(default=6, min=2, max=12, label="boundary modes $M$"))
     amplitude = param(
         FloatRange(default=0.25, min=0.0, max=0.5, step=0.01, label="curvature (amplitude)")

@@ -41,6 +41,8 @@ class RatesState(LiveState):
     r"""Sup error against N for a target, activation and method; :math:`N(\varepsilon)` against
     the frequency :math:`\omega` of the sum of sines (ReLU interpolant)."""
 
+    cache_shared = True  # the same for every student: computed once per server
+
     # the same target and activation parameters as the 1D panel
     target = param(ShallowState.param_specs()["target"])
     expression = param(ShallowState.param_specs()["expression"])

@@ -1,0 +1,134 @@
+"""Results computed once for the whole class: a disk cache shared by every kernel of a server.
+
+Plugged into the live-update mechanism in one place: :func:`install` sets
+:attr:`widgets.live.LiveState.store` to a :class:`DiskStore`, and every state that declares
+``cache_shared = True`` (results that are the same for every student: default cartoons, rate
+curves, sweeps) looks its results up there before computing and stores them after. The store is
+`diskcache <https://grantjenks.com/docs/diskcache/>`_ (SQLite in WAL mode: safe under concurrent
+readers and writers in many processes, bounded in size, least recently stored out first).
+
+Keys are the state's class, its parameters and the version of the code: the package version and
+a digest of every ``course`` and ``widgets`` source file, so a changed lecture never reads an old
+result. The course's server sets ``MATHDL_CACHE_DIR`` for its kernels (:func:`install` reads it
+when ``widgets`` is imported); ``./mathdl warm`` fills the store before class:
+``python -m widgets.warm [LECTURE_NUMBER ...]``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["DiskStore", "code_version", "default_directory", "install", "warm", "ENV"]
+
+#: The environment variable that names the store's folder (set by the course's server).
+ENV = "MATHDL_CACHE_DIR"
+_ROOT = Path(__file__).resolve().parents[1]
+
+
+def default_directory() -> Path:
+    """``$XDG_CACHE_HOME/mathdl/results`` (``~/.cache/mathdl/results``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mathdl" / "results"
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """The package version and a digest of the ``course`` and ``widgets`` sources."""
+    try:
+        from importlib.metadata import version
+
+        release = version("mathdl")
+    except Exception:
+        release = "0"
+    digest = hashlib.sha256()
+    for package in ("course", "widgets"):
+        for path in sorted((_ROOT / package).rglob("*.py")):
+            digest.update(path.relative_to(_ROOT).as_posix().encode())
+            digest.update(path.read_bytes())
+    return f"{release}+{digest.hexdigest()[:16]}"
+
+
+class DiskStore:
+    """A ``get(key, default)`` / ``set(key, value)`` store on disk, shared between processes.
+
+    Parameters
+    ----------
+    directory : path
+        The folder of the cache (created if missing).
+    size_limit_mb : int
+        Most space the cache takes; the least recently stored results go first.
+    """
+
+    def __init__(self, directory, *, size_limit_mb: int = 2000):
+        import diskcache
+
+        self.directory = Path(directory)
+        self.version = code_version()
+        self._cache = diskcache.Cache(str(self.directory), size_limit=size_limit_mb * 2**20)
+
+    def _key(self, key) -> str:
+        # the repr of the (module, class, sorted parameters) tuple: plain values only
+        return hashlib.sha256(f"{self.version}|{key!r}".encode()).hexdigest()
+
+    def get(self, key, default=None):
+        return self._cache.get(self._key(key), default)
+
+    def set(self, key, value) -> None:
+        self._cache.set(self._key(key), value)
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    def clear(self) -> None:
+        self._cache.clear()
+
+
+def install(directory=None):
+    """Make every ``cache_shared`` state of this process use the store in ``directory``
+    (default: ``$MATHDL_CACHE_DIR``; nothing happens when neither is set). Returns the store."""
+    directory = directory or os.environ.get(ENV)
+    if not directory:
+        return None
+    from .live import LiveState
+
+    store = DiskStore(directory)
+    LiveState.store = store
+    return store
+
+
+def warm(numbers=None, *, directory=None, timeout: float = 600.0) -> dict:
+    """Compute every lecture's panels at their default parameters into the shared store.
+
+    Returns ``{lecture stem: number of panels computed}``.
+    """
+    import ast
+    import importlib
+    import json
+
+    from course.lectures import LECTURES
+
+    from .panel import LivePanel
+
+    store = install(directory or os.environ.get(ENV) or default_directory())
+    done = {}
+    for lec in LECTURES:
+        if not lec.written or (numbers and lec.number not in numbers):
+            continue
+        cells = json.loads(lec.notebook.read_text())["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        panels = []
+        for node in ast.walk(ast.parse(code)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("widgets"):
+                module = importlib.import_module(node.module)
+                for alias in node.names:
+                    obj = getattr(module, alias.name)
+                    if isinstance(obj, type) and issubclass(obj, LivePanel):
+                        panels.append(obj())
+        for panel in panels:
+            panel.wait(timeout)
+        done[lec.stem] = len(panels)
+        print(f"{lec.stem}: {len(panels)} panels computed; {len(store)} results stored", flush=True)
+    return done
