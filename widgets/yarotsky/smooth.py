@@ -7,7 +7,7 @@ import numpy as np
 
 from course.yarotsky.smooth import SMOOTHNESS, X0
 from course.yarotsky.smooth2d import SmoothRates2D, smooth_rates_2d_steps
-from course.yarotsky.smooth_rates_steps import SmoothRates, smooth_rates_steps
+from course.yarotsky.smooth_rates import SmoothRates, smooth_rates_steps
 
 from ..figures import new_figure
 from ..live import LiveState
