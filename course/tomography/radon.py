@@ -54,7 +54,14 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["RadonGeometry", "RadonOperator", "radon", "backproject", "radon_operator"]
+__all__ = [
+    "RadonGeometry",
+    "RadonOperator",
+    "radon",
+    "backproject",
+    "radon_operator",
+    "bin_positions",
+]
 
 _DTYPES = {"float32": np.float32, "float64": np.float64}
 MAX_SIZE = 1024
@@ -106,30 +113,48 @@ def _check_size(name, n):
     return int(n)
 
 
-def _build(geometry: RadonGeometry, dtype) -> sp.csr_matrix:
-    n, nd = geometry.n, geometry.n_det
+def _inside(geometry: RadonGeometry) -> np.ndarray:
+    """Flat indices of the pixels whose centre lies in the closed unit disc."""
     x1, x2 = geometry.pixel_centres()
-    inside = np.flatnonzero((x1**2 + x2**2).ravel() <= 1.0 + 1e-12)
+    return np.flatnonzero((x1**2 + x2**2).ravel() <= 1.0 + 1e-12)
+
+
+def bin_positions(geometry: RadonGeometry, angle: float, pixels) -> np.ndarray:
+    r"""Fractional detector index :math:`u = (\langle x, \theta\rangle + 1)/\Delta s - 1/2` of
+    the given (flat) pixels: detector ``k`` sits at ``u = k``."""
+    x1, x2 = geometry.pixel_centres()
+    x1, x2 = x1.ravel()[pixels], x2.ravel()[pixels]
+    return (x1 * np.cos(angle) + x2 * np.sin(angle) + 1.0) / geometry.spacing - 0.5
+
+
+def _build(geometry: RadonGeometry, dtype) -> sp.csc_matrix:
+    r"""The matrix in CSC form, built column by column (pixel by pixel) without sorting.
+
+    Pixel ``p`` at angle ``a`` has weights :math:`\Lambda(u - k)` on the bins
+    ``k = clip(floor(u), 0, n_det - 2)`` and ``k + 1``; since :math:`u \in [-1/2, n_{det} - 1/2]`
+    for pixels in the disc, these are all the bins with a nonzero weight (a bin outside the
+    detector gets none). Row indices grow with the angle, so each column is sorted.
+    """
+    n, nd = geometry.n, geometry.n_det
+    inside = _inside(geometry)
+    angles = np.asarray(geometry.angles)
+    x1, x2 = geometry.pixel_centres()
     x1, x2 = x1.ravel()[inside], x2.ravel()[inside]
-    ds = geometry.spacing
-    scale = geometry.pixel**2 / ds
-    rows, cols, vals = [], [], []
-    for a, phi in enumerate(geometry.angles):
-        u = (x1 * np.cos(phi) + x2 * np.sin(phi) + 1.0) / ds - 0.5  # fractional bin index
-        k0 = np.floor(u).astype(np.int64)
-        w1 = u - k0
-        for k, w in ((k0, 1.0 - w1), (k0 + 1, w1)):
-            keep = (k >= 0) & (k < nd) & (w > 0)
-            rows.append(a * nd + k[keep])
-            cols.append(inside[keep])
-            vals.append(scale * w[keep])
-    rows, cols, vals = (np.concatenate(v) for v in (rows, cols, vals))
-    m = sp.csr_matrix(
-        (vals.astype(dtype), (rows.astype(np.int32), cols.astype(np.int32))),
-        shape=(len(geometry.angles) * nd, n * n),
-    )
-    m.sum_duplicates()
-    return m
+    u = (np.outer(x1, np.cos(angles)) + np.outer(x2, np.sin(angles)) + 1.0) / geometry.spacing
+    u -= 0.5
+    k = np.clip(np.floor(u), 0, max(nd - 2, 0)).astype(np.int32)
+    scale = geometry.pixel**2 / geometry.spacing
+    data = np.empty((*u.shape, 2), dtype=dtype)
+    data[..., 0] = scale * np.maximum(0.0, 1.0 - np.abs(u - k))
+    data[..., 1] = scale * np.maximum(0.0, 1.0 - np.abs(u - k - 1))
+    del u
+    rows = np.empty((*k.shape, 2), dtype=np.int32)
+    rows[..., 0] = k + (nd * np.arange(angles.size, dtype=np.int32))[None, :]
+    rows[..., 1] = rows[..., 0] + 1
+    counts = np.zeros(n * n, dtype=np.int64)
+    counts[inside] = 2 * angles.size
+    indptr = np.concatenate([[0], np.cumsum(counts)])
+    return sp.csc_matrix((data.ravel(), rows.ravel(), indptr), shape=(angles.size * nd, n * n))
 
 
 class RadonOperator:
@@ -138,7 +163,7 @@ class RadonOperator:
     Attributes
     ----------
     geometry : RadonGeometry
-    matrix : scipy.sparse.csr_matrix, shape ``(n_angles * n_det, n * n)``
+    matrix : scipy.sparse.csc_matrix, shape ``(n_angles * n_det, n * n)``
         Row ``a * n_det + k`` holds the weights of the line :math:`L(\varphi_a, s_k)`.
     dtype : numpy dtype
     """
@@ -159,7 +184,7 @@ class RadonOperator:
 
     @property
     def nbytes(self) -> int:
-        """Memory held by the matrix, in bytes (its transpose is a view, CSC)."""
+        """Memory held by the matrix, in bytes (its transpose is a view)."""
         m = self.matrix
         return m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
 
@@ -180,12 +205,6 @@ class RadonOperator:
         flat = y.reshape(-1, y.shape[-1] * y.shape[-2]).T
         out = (self.matrix.T @ flat).T
         return out.reshape(*y.shape[:-2], *self.image_shape)
-
-    def adjoint_rows(self, sinogram, angle_index) -> np.ndarray:
-        """The back projection of one angle's row only, ``(n, n)``."""
-        nd = self.geometry.n_det
-        block = self.matrix[angle_index * nd : (angle_index + 1) * nd]
-        return (block.T @ np.asarray(sinogram, dtype=self.dtype)).reshape(self.image_shape)
 
     def norm(self, *, iterations: int = 50, seed: int = 0) -> float:
         r"""The operator norm :math:`\|R\|_2` by power iteration on :math:`R^{\mathsf T}R`."""
@@ -226,7 +245,7 @@ class _TorchRadon:
         import torch
 
         self.op = op
-        fwd, adj = _to_torch(op.matrix), _to_torch(op.matrix.T.tocsr())
+        fwd, adj = _to_torch(op.matrix.tocsr()), _to_torch(op.matrix.T.tocsr())
 
         class _Apply(torch.autograd.Function):
             @staticmethod
