@@ -131,7 +131,7 @@ def judge(source: str, outputs, namespace: dict, event: str = "") -> Verdict:
     if not isinstance(values, dict):
         return Verdict(False, f"{exercise}: the recorded answer is malformed", "malformed")
     not_plain = tuple(
-        f"{k} ({v['__notplain__']})"
+        str(v["__notplain__"])[:200]
         for k, v in values.items()
         if isinstance(v, dict) and "__notplain__" in v
     )
