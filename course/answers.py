@@ -52,9 +52,9 @@ class NotPlainData(TypeError):
     """An answer holds a value that is not plain data."""
 
 
-def _array(a: np.ndarray) -> dict:
+def _array(a: np.ndarray, where: str = "answer") -> dict:
     if a.dtype.kind not in _KINDS or a.dtype.hasobject:
-        raise NotPlainData(f"array of dtype {a.dtype} is not plain data (numbers only)")
+        raise NotPlainData(f"{where}: array of dtype {a.dtype} is not plain data (numbers only)")
     a = np.ascontiguousarray(a)
     return {
         "__array__": base64.b64encode(a.tobytes()).decode("ascii"),
@@ -79,9 +79,9 @@ def encode(value, where: str = "answer"):
     if t.__module__ == "numpy" and issubclass(t, _NUMPY_SCALARS):
         return encode(value.item(), where)
     if t is np.ndarray:
-        return _array(value)
+        return _array(value, where)
     if t.__module__ == "torch" and t.__name__ == "Tensor":
-        return _array(value.detach().cpu().numpy())
+        return _array(value.detach().cpu().numpy(), where)
     if t is Network:
         return {
             "__network__": {
@@ -191,7 +191,7 @@ def answer(exercise: str, **values) -> None:
         try:
             encoded[name] = encode(value, name)
         except NotPlainData as e:
-            encoded[name] = {"__notplain__": type(value).__name__}
+            encoded[name] = {"__notplain__": str(e).split(" is not plain data")[0][:200]}
             refused.append(str(e))
     payload = {"exercise": exercise, "values": encoded}
     text = f"answer to {exercise} recorded: {', '.join(values) or 'nothing'}"

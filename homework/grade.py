@@ -159,8 +159,9 @@ def collect_from(course: Path, folder: Path) -> list[tuple[str, str]]:
 
 
 def autograde(course: Path, names=None, students=None) -> None:
-    """``nbgrader autograde`` for each assignment (all its students in one run)."""
-    for name in names or assignments():
+    """``nbgrader autograde`` (one run for all assignments and students unless some are named:
+    nbgrader takes seconds to start)."""
+    for name in names or ["*"]:
         args = ["autograde", name, "--force"]
         for s in students or []:
             args.append(f"--student={s}")
@@ -169,8 +170,26 @@ def autograde(course: Path, names=None, students=None) -> None:
             print(done.stderr[-3000:], file=sys.stderr)
 
 
+def scores(course: Path) -> dict:
+    """``{(student, assignment): {grade_id: (auto_score, max_score, needs_manual_grade)}}`` from
+    the gradebook, for every graded submission."""
+    from nbgrader.api import Gradebook
+
+    out = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for assignment in gb.assignments:
+            for sub in gb.assignment_submissions(assignment.name):
+                cells = {}
+                for nb in sub.notebooks:
+                    for g in nb.grades:
+                        cells[g.name] = (g.auto_score, g.max_score, bool(g.needs_manual_grade))
+                out[(sub.student_id, assignment.name)] = cells
+    return out
+
+
 def feedback(course: Path, names=None) -> None:
-    for name in names or assignments():
+    """``nbgrader generate_feedback``: HTML in ``feedback/<student>/<assignment>/``."""
+    for name in names or ["*"]:
         nbgrader(course, "generate_feedback", name, "--force")
 
 

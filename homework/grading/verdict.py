@@ -67,20 +67,23 @@ def exercise_of(source: str) -> str | None:
 
 def kernel_source(source: str) -> str:
     """What the student's kernel runs of a test cell: everything but the ``@check`` functions
-    and the hidden-tests markers (so the kernel never sees a hidden check)."""
+    and the hidden-tests region (so the kernel never sees a hidden check or its helpers)."""
     tree = ast.parse(source)
     lines = source.splitlines()
-    drop = set()
+    drop, hidden = set(), False
+    for i, line in enumerate(lines, start=1):
+        if re.match(r"\s*### BEGIN HIDDEN TESTS", line):
+            hidden = True
+        if hidden:
+            drop.add(i)
+        if re.match(r"\s*### END HIDDEN TESTS", line):
+            hidden = False
     for node in tree.body:
         if _is_check(node):
             start = min([node.lineno] + [d.lineno for d in node.decorator_list])
             drop.update(range(start, node.end_lineno + 1))
-    keep = [
-        line
-        for i, line in enumerate(lines, start=1)
-        if i not in drop and not re.match(r"\s*### (BEGIN|END) HIDDEN TESTS", line)
-    ]
-    return "\n".join(keep).strip() + "\n"
+    keep = [line for i, line in enumerate(lines, start=1) if i not in drop]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(keep)).strip() + "\n"
 
 
 def checks_of(source: str, namespace: dict) -> list:
@@ -131,7 +134,7 @@ def judge(source: str, outputs, namespace: dict, event: str = "") -> Verdict:
     if not isinstance(values, dict):
         return Verdict(False, f"{exercise}: the recorded answer is malformed", "malformed")
     not_plain = tuple(
-        f"{k} ({v['__notplain__']})"
+        str(v["__notplain__"])[:200]
         for k, v in values.items()
         if isinstance(v, dict) and "__notplain__" in v
     )
