@@ -177,7 +177,7 @@ class BuilderState(LiveState):
     width = param(IntRange(default=8, min=1, max=256, label="width $N_\\ell$"))
     activation = param(Choice(default="relu", options=ACTIVATION_CHOICE, label="activation"))
     sparsity = param(FloatRange(default=0.0, min=0.0, max=0.95, step=0.05, label="sparsity"))
-    seed = param(IntRange(default=0, min=0, max=9999, label="seed"))
+    seed = param(IntRange(default=0, min=0, max=9999, label="seed", advanced=True))
 
     def compute(self, depth, width, activation, sparsity, seed):
         widths = (2,) + (width,) * (depth - 1) + (1,)
@@ -283,10 +283,10 @@ class TrainingState(LiveState):
     width = param(BuilderState.param_specs()["width"])
     activation = param(BuilderState.param_specs()["activation"])
     lr = param(FloatRange(default=0.1, min=1e-3, max=1.0, log=True, label="step size $\\eta$"))
-    batch_size = param(IntRange(default=16, min=1, max=128, label="batch size"))
+    batch_size = param(IntRange(default=16, min=1, max=128, label="batch size", advanced=True))
     reg = param(Choice(default="none", options=dict(REGULARISERS), label="penalty $R$"))
     lam = param(FloatRange(default=1e-3, min=1e-5, max=1e-1, log=True, label="$\\lambda$"))
-    seed = param(IntRange(default=0, min=0, max=9999, label="seed"))
+    seed = param(IntRange(default=0, min=0, max=9999, label="seed", advanced=True))
 
     playing = Bool(False)
     _n_grid = 61

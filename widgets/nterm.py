@@ -104,7 +104,7 @@ class CartoonState(LiveState):
         FloatRange(default=0.25, min=0.0, max=0.5, step=0.01, label="curvature (amplitude)")
     )
     smoothness = param(FloatRange(default=1.5, min=0.0, max=3.0, step=0.1, label="mode decay $p$"))
-    seed = param(IntRange(default=0, min=0, max=50, label="seed"))
+    seed = param(IntRange(default=0, min=0, max=50, label="seed", advanced=True))
     supersample = param(IntRange(default=8, min=1, max=8, label="anti-aliasing"))
     show_edge = param(Flag(default=True, label="show edge"))
 
@@ -180,7 +180,7 @@ class NTermState(LiveState):
     # on the slider grid (exponent steps of 0.05 from 10 to 10^4): the readout shows the same N
     n_terms = param(FloatRange(default=200, min=10, max=10000, log=True, label="$N$ terms"))
     method = param(Choice(default="pursuit", options=METHOD_NAMES, label="frames"))
-    seed = param(IntRange(default=0, min=0, max=50, label="cartoon seed"))
+    seed = param(IntRange(default=0, min=0, max=50, label="cartoon seed", advanced=True))
 
     def compute(self, n_terms, method, seed):
         n = int(round(n_terms))
@@ -398,7 +398,7 @@ class RateState(LiveState):
     fit_max = param(Choice(default=819, options=FIT_TO, label="fit to $N$"))
     n_max = param(Choice(default=819, options=N_MAX, label="plot $N$ up to"))
     method = param(Choice(default="pursuit", options=METHOD_NAMES, label="frames"))
-    seed = param(IntRange(default=0, min=0, max=50, label="cartoon seed"))
+    seed = param(IntRange(default=0, min=0, max=50, label="cartoon seed", advanced=True))
 
     def compute(self, fit_min, fit_max, n_max, method, seed):
         if fit_min >= fit_max:
