@@ -28,6 +28,7 @@ import time
 import ipywidgets as W
 from matplotlib.figure import Figure
 
+from . import share
 from .figures import DRAW_LOCK, redraw
 from .live import NOT_COMPUTED, LiveState, short_error
 from .params import Choice, Flag, FloatRange, IntRange, InvalidValue, Spec, Text
@@ -271,6 +272,7 @@ class LivePanel(W.VBox):
         state.observe(self._show_progress, names=["progress", "busy"])
         state.observe(self._result_changed, names="result")
         self._last_resend = 0.0
+        self._assembled = False  # results that arrive before the figures exist are not drawn
         self._show_status()
         self._show_progress()
 
@@ -296,13 +298,13 @@ class LivePanel(W.VBox):
         for fig in self.figures.values():
             fig.canvas.on_msg(self._view_appeared)
         left = self.control_box() if left is None else left
-        self.children = [
-            self.title,
-            W.HBox([left, body], layout=W.Layout(align_items="flex-start", flex_flow="row wrap")),
-            self._progress_box,
-            self.status,
-        ]
+        row = W.HBox([left, body], layout=W.Layout(align_items="flex-start", flex_flow="row wrap"))
+        row.add_class("mathdl-row")
+        self.children = [self.title, row, self._progress_box, self.status]
         self._lock_display()
+        # the page's link: controls read from the URL query, a "copy link" control, projector mode
+        self._assembled = True
+        self.share_key = share.attach(self)
 
     def start(self) -> LivePanel:
         """Request the first computation (call at the end of the subclass's ``__init__``).
@@ -427,7 +429,7 @@ class LivePanel(W.VBox):
 
     def _result_changed(self, change):
         new = change["new"]
-        if new is not None:
+        if new is not None and self._assembled:
             with DRAW_LOCK:
                 if new is NOT_COMPUTED:
                     self.render_not_computed()

@@ -43,11 +43,14 @@ class Spec:
         Text shown beside the control (LaTeX between ``$`` is rendered by ipywidgets).
     description : str
         A tooltip.
+    advanced : bool
+        A control for the curious: hidden in the projector layout (``?mode=projector``).
     """
 
     default: object = None
     label: str = ""
     description: str = ""
+    advanced: bool = field(default=False, kw_only=True)
 
     def validate(self, name: str, value):
         """Return the value, coerced to its canonical type, or raise ``ValueError``."""

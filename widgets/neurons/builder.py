@@ -42,7 +42,7 @@ class BuilderState(LiveState):
     width = param(IntRange(default=8, min=1, max=256, label="width $N_\\ell$"))
     activation = param(Choice(default="relu", options=ACTIVATION_CHOICE, label="activation"))
     sparsity = param(FloatRange(default=0.0, min=0.0, max=0.95, step=0.05, label="sparsity"))
-    seed = param(IntRange(default=0, min=0, max=9999, label="seed"))
+    seed = param(IntRange(default=0, min=0, max=9999, label="seed", advanced=True))
 
     def compute(self, depth, width, activation, sparsity, seed):
         widths = (2,) + (width,) * (depth - 1) + (1,)

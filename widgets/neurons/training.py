@@ -46,10 +46,10 @@ class TrainingState(LiveState):
     width = param(BuilderState.param_specs()["width"])
     activation = param(BuilderState.param_specs()["activation"])
     lr = param(FloatRange(default=0.1, min=1e-3, max=1.0, log=True, label="step size $\\eta$"))
-    batch_size = param(IntRange(default=16, min=1, max=128, label="batch size"))
+    batch_size = param(IntRange(default=16, min=1, max=128, label="batch size", advanced=True))
     reg = param(Choice(default="none", options=dict(REGULARISERS), label="penalty $R$"))
     lam = param(FloatRange(default=1e-3, min=1e-5, max=1e-1, log=True, label="$\\lambda$"))
-    seed = param(IntRange(default=0, min=0, max=9999, label="seed"))
+    seed = param(IntRange(default=0, min=0, max=9999, label="seed", advanced=True))
 
     actions = {
         "play": Action("Play", "play", keeps_running=True),

@@ -74,7 +74,7 @@ class ExplainState(LiveState):
     input_zb = param(Flag(default=True, label="$z^B$ at the input"))
     ig_steps = param(IntRange(default=64, min=1, max=256, label="IG steps $m$"))
     noise = param(FloatRange(default=0.15, min=0.0, max=0.5, step=0.01, label="noise $\\sigma$"))
-    sg_samples = param(IntRange(default=32, min=1, max=128, label="samples $N$"))
+    sg_samples = param(IntRange(default=32, min=1, max=128, label="samples $N$", advanced=True))
     patch = param(IntRange(default=2, min=1, max=4, label="patch size"))
     lam = param(FloatRange(default=0.003, min=1e-4, max=0.1, log=True, label="$\\lambda$"))
     rde_iterations = param(IntRange(default=150, min=10, max=1000, step=10, label="iterations"))

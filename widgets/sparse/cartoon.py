@@ -23,7 +23,7 @@ class CartoonState(LiveState):
         FloatRange(default=0.25, min=0.0, max=0.5, step=0.01, label="curvature (amplitude)")
     )
     smoothness = param(FloatRange(default=1.5, min=0.0, max=3.0, step=0.1, label="mode decay $p$"))
-    seed = param(IntRange(default=0, min=0, max=50, label="seed"))
+    seed = param(IntRange(default=0, min=0, max=50, label="seed", advanced=True))
     supersample = param(IntRange(default=8, min=1, max=8, label="anti-aliasing"))
     show_edge = param(Flag(default=True, label="show edge"))
 

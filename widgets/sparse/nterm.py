@@ -45,7 +45,7 @@ class NTermState(LiveState):
     # on the slider grid (exponent steps of 0.05 from 10 to 10^4): the readout shows the same N
     n_terms = param(FloatRange(default=200, min=10, max=10000, log=True, label="$N$ terms"))
     method = param(Choice(default="pursuit", options=METHODS, label="frames"))
-    seed = param(IntRange(default=0, min=0, max=50, label="cartoon seed"))
+    seed = param(IntRange(default=0, min=0, max=50, label="cartoon seed", advanced=True))
 
     def compute(self, n_terms, method, seed):
         n = int(round(n_terms))

@@ -63,7 +63,7 @@ class RateState(LiveState):
     fit_max = param(Choice(default=819, options=FIT_TO, label="fit to $N$"))
     n_max = param(Choice(default=819, options=N_MAX, label="plot $N$ up to"))
     method = param(Choice(default="pursuit", options=METHODS, label="frames"))
-    seed = param(IntRange(default=0, min=0, max=50, label="cartoon seed"))
+    seed = param(IntRange(default=0, min=0, max=50, label="cartoon seed", advanced=True))
 
     cache_size = 8
     cache_shared = True  # deterministic curves: the same for every student

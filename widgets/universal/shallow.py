@@ -53,7 +53,7 @@ class ShallowState(LiveState):
     degree = param(IntRange(default=3, min=1, max=MAX_DEGREE, label="degree $k$ of $t^k$"))
     method = param(Choice(default="construction", options=METHOD_CHOICE, label="weights by"))
     contributions = param(Flag(default=False, label="each neuron"))
-    seed = param(IntRange(default=0, min=0, max=999, label="seed"))
+    seed = param(IntRange(default=0, min=0, max=999, label="seed", advanced=True))
     steps = param(IntRange(default=2000, min=100, max=20000, step=100, label="SGD steps"))
 
     def compute(
