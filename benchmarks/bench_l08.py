@@ -102,7 +102,7 @@ PARTS = {"pinn": bench_pinn, "bsde": bench_bsde, "parametric": bench_parametric}
 
 
 def main(argv=()) -> None:
-    from course._threads import limit_blas_threads
+    from course.threads import limit_blas_threads
 
     torch.set_num_threads(1)
     with limit_blas_threads(1):

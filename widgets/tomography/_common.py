@@ -17,10 +17,6 @@ from course.tomography import (
     shepp_logan,
 )
 
-from .._threads import single_threaded_numerics
-
-single_threaded_numerics()
-
 #: Image side of the live panels (1)-(3).
 N = 256
 #: The phantoms a student can pick: Shepp-Logan and a few held-out random ellipse phantoms.
