@@ -31,6 +31,7 @@ class VoilaServer:
             stdout=self.log,
             stderr=subprocess.STDOUT,
             cwd=str(ROOT),
+            timeout=180,  # a loaded machine: the server's imports alone can take a minute
         )
 
     def stop(self):

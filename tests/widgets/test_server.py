@@ -66,7 +66,12 @@ class Server:
         self.log_path = folder / "server.log"
         self.log = open(self.log_path, "w")
         self.proc = launch(
-            folder, port=self.port, extra=options, stdout=self.log, stderr=subprocess.STDOUT
+            folder,
+            port=self.port,
+            extra=options,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            timeout=180,
         )
 
     def page(self) -> tuple[int, str]:
@@ -207,3 +212,26 @@ def test_landing_page_lists_every_lecture(server):
             assert "homework" in row
         else:
             assert "not written yet" in row and "href" not in row
+
+
+def test_a_query_string_never_gets_a_preheated_kernel(server, tmp_path):
+    notebook = server.log_path.parent / "tiny.ipynb"
+    port = free_port()
+    log_path = tmp_path / "preheat.log"
+    with open(log_path, "w") as log:
+        proc = launch(
+            notebook, port=port, preheat=1, stdout=log, stderr=subprocess.STDOUT, timeout=180
+        )
+        try:
+            url = f"http://127.0.0.1:{port}/"
+            _wait_for(lambda: "is filled with 1 kernel" in log_path.read_text(), 120, "the pool")
+            status, page = _get(url + "?state=from-a-link")
+            assert status == 200
+            fresh = _kernel_id(page)
+            assert f"Using pre-heated kernel: {fresh}" not in log_path.read_text()
+            status, page = _get(url)
+            assert status == 200
+            assert f"Using pre-heated kernel: {_kernel_id(page)}" in log_path.read_text()
+        finally:
+            proc.terminate()
+            proc.wait(20)
