@@ -7,8 +7,12 @@ For a scan with missing wedge of ``missing_deg`` degrees, noisy data :math:`g`:
    number of primal-dual iterations, the same in training and at test time).
 2. *Learn the invisible*: a network :math:`\mathcal N` predicts
    :math:`F \approx \mathrm{SH}(f)_{I_{\mathrm{inv}}}` from :math:`\mathrm{SH}(f^*)_{I_{\mathrm{vis}}}`
-   (:func:`course.tomography.networks.ltI_network`; the split from
-   :func:`course.tomography.visibility.shearlet_visibility`).
+   (:func:`course.tomography.networks.ltI_network`). At 128 x 128 with two scales the atoms
+   are wide: :func:`ltI_split` keeps from step 1 only the atoms *entirely* inside the bowtie and
+   lets the network predict all others (the lecture's invisible atoms, those straddling the
+   wedge's edges, and the low-pass, which holds the missing wedge's low frequencies); its input
+   is step 1's coefficients on every atom that sees part of the bowtie, and it predicts a
+   correction of them (a residual U-Net).
 3. *Combine*: :math:`f_{\mathrm{LtI}} = \mathrm{SH}^{\mathsf T}\bigl(\mathrm{SH}(f^*)_{I_{\mathrm{vis}}}
    + F\bigr)`, set to zero outside the field of view (the unit disc).
 
@@ -46,6 +50,9 @@ __all__ = [
     "measure",
     "step1",
     "step1_steps",
+    "ltI_split",
+    "visibility_mask",
+    "network_input",
     "field_of_view",
     "LearnTheInvisible",
     "PostProcessing",
@@ -128,19 +135,30 @@ def step1(sinogram, angles, *, setup: Setup = SETUP) -> np.ndarray:
 
 
 def visibility_mask(missing_deg: float, setup: Setup = SETUP) -> np.ndarray:
-    """``visible[i]`` of each atom of the setup's shearlet system for this wedge."""
+    """``visible[i]`` of each atom of the setup's shearlet system for this wedge (the lecture's
+    split: at least half of the atom's energy in the bowtie)."""
     system = shearlet_system((setup.n, setup.n), scales=setup.scales)
     return shearlet_visibility(system, *measured_range(missing_deg)).visible
 
 
-def network_input(f_star, missing_deg: float, scale, setup: Setup = SETUP) -> np.ndarray:
-    """``(2 n_atoms, n, n)`` float32: the visible coefficients of ``f_star`` over ``scale``, zero
-    on the invisible ones, then the mask as constant channels."""
+def ltI_split(missing_deg: float, setup: Setup = SETUP) -> tuple:
+    r"""``(kept, seen)`` per atom for the network: ``kept`` atoms lie entirely in the bowtie and
+    are taken from step 1 unchanged; the others (:math:`I_{inv}` of the network, the lecture's
+    invisible atoms and those that straddle the wedge's edge, the low-pass among them) are
+    predicted. ``seen`` atoms (some energy in the bowtie) are the network's input."""
     system = shearlet_system((setup.n, setup.n), scales=setup.scales)
-    vis = visibility_mask(missing_deg, setup)
+    fraction = shearlet_visibility(system, *measured_range(missing_deg)).fraction
+    return fraction >= 1.0 - 1e-9, fraction > 1e-9
+
+
+def network_input(f_star, missing_deg: float, scale, setup: Setup = SETUP) -> np.ndarray:
+    """``(2 n_atoms, n, n)`` float32: the coefficients of ``f_star`` over ``scale`` on the atoms
+    that see the bowtie, zero on the others, then the ``kept`` mask as constant channels."""
+    system = shearlet_system((setup.n, setup.n), scales=setup.scales)
+    kept, seen = ltI_split(missing_deg, setup)
     c = system.decompose(np.asarray(f_star, dtype=np.float64)) / scale[:, None, None]
-    c[~vis] = 0.0
-    mask = np.broadcast_to(vis[:, None, None], c.shape).astype(np.float64)
+    c[~seen] = 0.0
+    mask = np.broadcast_to(kept[:, None, None], c.shape).astype(np.float64)
     return np.concatenate([c, mask]).astype(np.float32)
 
 
@@ -156,7 +174,7 @@ class LearnTheInvisible:
 
     def coefficients(self, f_star, missing_deg: float) -> np.ndarray:
         """:math:`\\mathrm{SH}(f^*)_{I_{vis}} + F`, ``(n_atoms, n, n)``."""
-        vis = visibility_mask(missing_deg, self.setup)
+        vis = ltI_split(missing_deg, self.setup)[0]
         x = torch.from_numpy(network_input(f_star, missing_deg, self.scale, self.setup))[None]
         with torch.no_grad():
             pred = self.model(x)[0].numpy().astype(np.float64) * self.scale[:, None, None]

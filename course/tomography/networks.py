@@ -5,9 +5,9 @@ Both are U-Nets (Ronneberger, Fischer and Brox 2015) sized for a CPU: two poolin
 
 - :func:`ltI_network` (step 2 of Learn the Invisible, Bubba et al. 2019, Section 4; their
   PhantomNet is a U-Net-like network of dense blocks, this is its plain small form): input the
-  step-1 shearlet coefficients with the invisible channels set to zero, and the visibility mask
-  as constant channels (``2 n_atoms`` channels); output a prediction of every channel, of which
-  only the invisible ones are used.
+  step-1 shearlet coefficients (zero on the atoms that see nothing of the bowtie) and the mask of
+  the kept atoms as constant channels (``2 n_atoms`` channels); output the input coefficients
+  plus a learned correction, of which only the predicted (not kept) atoms are used.
 - :func:`postprocess_network` (FBPConvNet, Jin, McCann, Froustey and Unser 2017): input the FBP,
   output the FBP plus a learned residual.
 
@@ -77,8 +77,9 @@ class UNet(nn.Module):
 
 
 def ltI_network(n_atoms: int, *, width: int = 16) -> UNet:
-    """Step 2: ``2 n_atoms`` channels (visible coefficients, mask) to ``n_atoms`` predictions."""
-    return UNet(2 * n_atoms, n_atoms, width=width)
+    """Step 2: ``2 n_atoms`` channels (step 1's seen coefficients, the kept mask) to ``n_atoms``
+    predictions, as a correction of the input coefficients (residual)."""
+    return UNet(2 * n_atoms, n_atoms, width=width, residual=True)
 
 
 def postprocess_network(*, width: int = 16) -> UNet:

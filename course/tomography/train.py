@@ -38,10 +38,10 @@ from .ltI import (
     LearnTheInvisible,
     PostProcessing,
     fbp_of,
+    ltI_split,
     measure,
     network_input,
     step1,
-    visibility_mask,
 )
 from .phantoms import random_ellipses
 
@@ -141,7 +141,7 @@ def main(argv=None) -> int:
         [network_input(f, w, scale, setup) for f, w in zip(data["star"], data["missing"])]
     )
     targets = (coeffs / scale[None, :, None, None]).astype(np.float32)
-    invisible = np.stack([~visibility_mask(w, setup) for w in data["missing"]]).astype(np.float32)
+    invisible = np.stack([~ltI_split(w, setup)[0] for w in data["missing"]]).astype(np.float32)
     crop = min(64, setup.n)
     t1 = time.perf_counter()
     ltI_model = networks.ltI_network(system.n_atoms, width=args.width)

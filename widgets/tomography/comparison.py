@@ -27,6 +27,14 @@ from ..params import Choice, IntRange, param
 from ._common import NOISE_CHOICE, image_axes
 
 WEDGE_CHOICE = {30: "30°", 60: "60°", 90: "90°"}
+#: Short titles of the figure's columns (the full names are in ``METHODS``).
+SHORT = {
+    "fbp": "FBP",
+    "tv": "TV",
+    "shearlet": "$\\ell^1$-shearlet",
+    "postprocessing": "post-proc. U-Net",
+    "ltI": "Learn the Invisible",
+}
 #: The panel's phantoms: held-out seeds (never trained on), after those of the error table.
 FIRST = SETUP.heldout_first + 1000
 
@@ -127,8 +135,8 @@ class ComparisonPanel(LivePanel):
         n = SETUP.n
         self._truth = image_axes(fig, axes[0, 0], "truth $f$", n=n)
         self._images, self._errors, self._axes = {}, {}, {}
-        for i, (k, label) in enumerate(METHODS.items(), start=1):
-            self._images[k] = image_axes(fig, axes[0, i], label, n=n)
+        for i, k in enumerate(METHODS, start=1):
+            self._images[k] = image_axes(fig, axes[0, i], SHORT[k], n=n)
             self._errors[k] = image_axes(
                 fig, axes[1, i], "error", cmap="RdBu_r", vmin=-0.3, vmax=0.3, n=n
             )
@@ -151,14 +159,14 @@ class ComparisonPanel(LivePanel):
         for k in METHODS:
             self._images[k].set_data(np.zeros((SETUP.n, SETUP.n)))
             self._errors[k].set_data(np.zeros((SETUP.n, SETUP.n)))
-            self._axes[k][0].set_title(f"{METHODS[k]}\npress Reconstruct", fontsize=9)
+            self._axes[k][0].set_title(f"{SHORT[k]}\npress Reconstruct", fontsize=9)
         self._objective.set_data([], [])
 
     def render(self, r: ComparisonResult):
         if r is NOT_COMPUTED:
             return self.render_not_computed()
         self._truth.set_data(r.truth)
-        for k, label in METHODS.items():
+        for k, label in SHORT.items():
             if k in r.images:
                 self._images[k].set_data(r.images[k])
                 self._errors[k].set_data(r.images[k] - r.truth)

@@ -63,7 +63,7 @@ class VisibilityPanel(LivePanel):
             VisibilityState(compute_now=False, **values),
             title="Visible and invisible singularities",
         )
-        fig, (a0, a1) = new_figure(820, 360, ncols=2)
+        fig, (a0, a1) = new_figure(940, 380, ncols=2)
         self._truth = image_axes(fig, a0, "edges")
         (self._vis,) = a0.plot([], [], ".", ms=2.5, color="tab:green", label="visible")
         (self._inv,) = a0.plot([], [], ".", ms=2.5, color="tab:red", label="invisible")
@@ -89,11 +89,12 @@ class VisibilityPanel(LivePanel):
         self._vis.set_data(r.visible_points[:, 0], r.visible_points[:, 1])
         self._inv.set_data(r.invisible_points[:, 0], r.invisible_points[:, 1])
         self._a0.set_title(
-            f"edges seen from $[-{r.phi_deg}°, {r.phi_deg}°]$: {100 * r.fraction_visible:.0f}% visible"
+            f"edges seen from $[-{r.phi_deg}°, {r.phi_deg}°]$:\n"
+            f"{100 * r.fraction_visible:.0f}% visible"
         )
         self._spec.set_data(r.log_spectrum)
         self._spec.set_clim(float(r.log_spectrum.min()), float(r.log_spectrum.max()))
         overlay = np.zeros((*r.bowtie.shape, 4))
         overlay[~r.bowtie] = (0.6, 0.6, 0.6, 0.75)  # unmeasured frequencies greyed out
         self._mask.set_data(overlay)
-        self._a1.set_title("spectrum; the bowtie of measured $\\xi$ (grey: missing)")
+        self._a1.set_title("spectrum and the bowtie of measured $\\xi$\n(grey: not measured)")

@@ -21,6 +21,7 @@ from course.tomography.ltI import (
     LearnTheInvisible,
     PostProcessing,
     fbp_of,
+    ltI_split,
     measure,
     step1,
     visibility_mask,
@@ -44,7 +45,10 @@ def test_ltI_keeps_the_visible_coefficients_of_step_1(rng):
     ltI = LearnTheInvisible()
     f_star = np.abs(rng.standard_normal((SETUP.n, SETUP.n)))
     c = ltI.coefficients(f_star, 60)
-    vis = visibility_mask(60)
+    vis, seen = ltI_split(60)
+    # the kept atoms are a subset of the lecture's visible ones; the seen ones a superset
+    assert np.all(vis <= visibility_mask(60)) and np.all(visibility_mask(60) <= seen)
+    assert vis.any() and (~vis).any()
     direct = shearlet_system((SETUP.n, SETUP.n), scales=SETUP.scales).decompose(f_star)
     np.testing.assert_array_equal(c[vis], direct[vis])
     assert not np.allclose(c[~vis], direct[~vis])  # the network filled the invisible ones
