@@ -54,8 +54,6 @@ SUSPICIOUS = {
     "patches attributes": r"setattr\(|__dict__\[|__code__",
 }
 
-_HOME_HINT = "the grader's sandbox"
-
 
 class _SandboxedKernelManager(AsyncKernelManager):
     sandbox = Any(None)
@@ -169,7 +167,7 @@ class SandboxExecute(NbGraderPreprocessor):
                         for j, *_ in plan[n:]:
                             events[j] = "not run (no kernel: it did not start or kept crashing)"
                         break
-                ok, cell_outputs, event = await self._cell(session, i, text, deadline, limit)
+                _, cell_outputs, event = await self._cell(session, i, text, deadline, limit)
                 outputs[i] = cell_outputs
                 if event:
                     events[i] = event
