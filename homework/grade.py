@@ -51,8 +51,10 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+c.OverwriteCells.add_missing_cells = True  # a deleted test cell comes back and is graded
 c.SandboxExecute.course_root = {root!r}
-c.SandboxExecute.cell_timeout = {cell_timeout}        # seconds per cell
+c.SandboxExecute.cell_timeout = {cell_timeout}        # seconds per cell of the student's
+c.SandboxExecute.given_timeout = 120     # seconds per given (instructor's) cell: imports, models
 c.SandboxExecute.notebook_timeout = {notebook_timeout}   # seconds per notebook (and CPU seconds)
 c.SandboxExecute.memory_mb = {memory_mb}
 c.SandboxExecute.max_restarts = 3        # kernel restarts after crashes/timeouts per notebook

@@ -6,9 +6,9 @@ Each notebook in ``homework/source/`` carries nbgrader metadata: solution region
 preprocessors to clear the solutions (a stub that raises ``NotImplementedError`` takes their
 place), remove the hidden tests and the outputs, and writes ``homework/release/<name>.ipynb``.
 
-To collect and grade with nbgrader, put ``homework/source/<name>.ipynb`` in an nbgrader course's
-``source/<assignment>/`` folder and use ``nbgrader generate_assignment`` / ``autograde`` as usual:
-the metadata here is nbgrader's (schema 3).
+To collect and grade, use ``./mathdl grade`` (``homework/grade.py``): it makes an nbgrader course
+from these sources and grades in a sandbox, with verdicts the students' kernels cannot fool. The
+metadata here is nbgrader's (schema 3).
 """
 
 from __future__ import annotations

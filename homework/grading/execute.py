@@ -54,8 +54,6 @@ SUSPICIOUS = {
     "patches attributes": r"setattr\(|__dict__\[|__code__",
 }
 
-_HOME_HINT = "the grader's sandbox"
-
 
 class _SandboxedKernelManager(AsyncKernelManager):
     sandbox = Any(None)
@@ -74,6 +72,9 @@ class SandboxExecute(NbGraderPreprocessor):
     """Run a submission in the sandbox and write the verdicts of its test cells."""
 
     cell_timeout = Integer(60, help="Seconds a cell may run when graded.").tag(config=True)
+    given_timeout = Integer(
+        120, help="Seconds for a given (instructor's, locked) cell: imports, data, models."
+    ).tag(config=True)
     notebook_timeout = Integer(600, help="Seconds for a whole notebook.").tag(config=True)
     startup_timeout = Integer(60, help="Seconds for a kernel to start.").tag(config=True)
     max_restarts = Integer(3, help="Kernel restarts after crashes or timeouts.").tag(config=True)
@@ -105,7 +106,8 @@ class SandboxExecute(NbGraderPreprocessor):
                 text = kernel_source(source[cell.metadata.nbgrader.grade_id].source)
             elif kind == "given":
                 text = source[cell.metadata.nbgrader.grade_id].source
-            plan.append((i, text))
+            limit = max(self.cell_timeout, self.given_timeout) if kind == "given" else None
+            plan.append((i, text, limit))
         work = Path(resources.get("metadata", {}).get("path") or ".")
         outputs, events = asyncio.run(self._run_all(plan, work, mode))
 
@@ -143,18 +145,18 @@ class SandboxExecute(NbGraderPreprocessor):
         deadline = time.monotonic() + self.notebook_timeout
         limits = Limits(cpu_s=self.notebook_timeout, memory_mb=self.memory_mb)
         outputs, events = {}, {}
-        done: list[tuple[int, str]] = []
+        done: list[tuple[int, str, int | None]] = []
         restarts = 0
         tmp = Path(tempfile.mkdtemp(prefix="mathdl-grade-"))
         try:
             scratch = tmp / "work"
             shutil.copytree(work, scratch, symlinks=False, ignore=shutil.ignore_patterns("*.ipynb"))
             session = None
-            for n, (i, text) in enumerate(plan):
+            for n, (i, text, limit) in enumerate(plan):
                 left = deadline - time.monotonic()
                 if left <= 1 or restarts > self.max_restarts:
                     why = "notebook time limit" if left <= 1 else "too many crashes"
-                    for j, _ in plan[n:]:
+                    for j, *_ in plan[n:]:
                         events[j] = f"not run ({why})"
                     break
                 if session is None:
@@ -162,10 +164,10 @@ class SandboxExecute(NbGraderPreprocessor):
                         scratch, tmp, limits, mode, deadline, done, events, restarts
                     )
                     if session is None:
-                        for j, _ in plan[n:]:
+                        for j, *_ in plan[n:]:
                             events[j] = "not run (no kernel: it did not start or kept crashing)"
                         break
-                ok, cell_outputs, event = await self._cell(session, i, text, deadline)
+                _, cell_outputs, event = await self._cell(session, i, text, deadline, limit)
                 outputs[i] = cell_outputs
                 if event:
                     events[i] = event
@@ -173,7 +175,7 @@ class SandboxExecute(NbGraderPreprocessor):
                     session = None
                     restarts += 1
                 else:
-                    done.append((i, text))
+                    done.append((i, text, limit))
             if session is not None:
                 await self._stop(session)
         finally:
@@ -189,7 +191,8 @@ class SandboxExecute(NbGraderPreprocessor):
             if session is None:
                 return None, restarts
             for item in list(done):
-                _, _, event = await self._cell(session, *item, deadline)
+                i, text, limit = item
+                _, _, event = await self._cell(session, i, text, deadline, limit)
                 if event:
                     done.remove(item)
                     events.setdefault(item[0], f"replayed after a crash: {event}")
@@ -235,12 +238,12 @@ class SandboxExecute(NbGraderPreprocessor):
             return None
         return client, km
 
-    async def _cell(self, session, index: int, text: str, deadline: float):
+    async def _cell(self, session, index: int, text: str, deadline: float, limit=None):
         client, km = session
         cell = nbformat.v4.new_code_cell(text)
         client.nb.cells = [cell]
         left = deadline - time.monotonic()
-        client.timeout = max(1, int(min(self.cell_timeout, left)))
+        client.timeout = max(1, int(min(limit or self.cell_timeout, left)))
         t0 = time.monotonic()
         try:
             await client.async_execute_cell(cell, 0, execution_count=None)
