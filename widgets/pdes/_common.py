@@ -1,0 +1,43 @@
+"""Lecture 08: what the panels share (state construction, image helpers)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..live import LiveState
+
+#: Colours of the loss terms: the same term has the same colour in every panel.
+TERM_COLOURS = {
+    "residual": "C0",
+    "energy gap": "C0",
+    "boundary": "C1",
+    "total": "0.35",
+    "rel. $L^2$ error": "C3",
+}
+
+
+def new_state(cls, values: dict) -> LiveState:
+    """A state with these parameter values and no computation requested yet (the panel
+    requests the first one once its figures exist). Values are validated (ValueError)."""
+    state = cls(compute_now=False)
+    state.auto = False  # instance attribute: set() below requests nothing
+    try:
+        state.set(**values)
+    finally:
+        del state.auto  # back to the class's policy
+    return state
+
+
+def image_limits(*arrays, symmetric: bool = False) -> tuple[float, float]:
+    """Colour limits covering the finite values of ``arrays`` (never an empty range)."""
+    values = np.concatenate([np.ravel(a) for a in arrays])
+    values = values[np.isfinite(values)]
+    if not values.size:
+        return (0.0, 1.0)
+    lo, hi = float(values.min()), float(values.max())
+    if symmetric:
+        m = max(abs(lo), abs(hi), 1e-12)
+        return (-m, m)
+    if hi - lo < 1e-12:
+        hi = lo + 1e-12
+    return (lo, hi)
