@@ -57,10 +57,11 @@ class CourseKernelManager(AsyncMappingKernelManager):
         "network blip reconnects within them); then it is shut down, busy or not.",
     )
     connect_timeout_s = Float(
-        60.0,
+        180.0,
         config=True,
         help="Seconds a rendered kernel (or one taken from the preheated pool) may wait for its "
-        "page to connect before it is shut down.",
+        "page to connect before it is shut down (a page loading on a busy machine took over "
+        "60 s to connect in the class benchmark).",
     )
     max_kernels = Int(
         60,
