@@ -96,6 +96,12 @@ class SandboxExecute(NbGraderPreprocessor):
         }
         started = time.monotonic()
         mode = probe() if self.sandbox == "auto" else self.sandbox
+        if mode == "unavailable":
+            raise RuntimeError(
+                "no sandbox for student code: bubblewrap does not run here and user nobody "
+                "cannot run this Python; install bubblewrap (apt-get install bubblewrap) or, "
+                "for trusted submissions only, pass --sandbox none"
+            )
         plan = []  # (index in nb, source to run)
         for i, cell in enumerate(nb.cells):
             kind = cell_kind(cell)
@@ -148,6 +154,8 @@ class SandboxExecute(NbGraderPreprocessor):
         done: list[tuple[int, str, int | None]] = []
         restarts = 0
         tmp = Path(tempfile.mkdtemp(prefix="mathdl-grade-"))
+        if mode == "nobody":
+            os.chmod(tmp, 0o711)  # the unprivileged kernel may enter, not list
         try:
             scratch = tmp / "work"
             shutil.copytree(work, scratch, symlinks=False, ignore=shutil.ignore_patterns("*.ipynb"))

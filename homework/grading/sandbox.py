@@ -60,16 +60,28 @@ def _course_packages() -> list[str]:
 
 
 @cache
+def nobody_can_run_python() -> bool:
+    """Whether user ``nobody`` can start this Python (not if it lives in root's home)."""
+    if os.geteuid() != 0:
+        return False
+    cmd = [sys.executable, "-m", "homework.grading.limits", "60", "4096", "16", "64"]
+    cmd += ["--user", str(NOBODY), "--", sys.executable, "-c", "import numpy"]
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    done = subprocess.run(cmd, capture_output=True, timeout=120, cwd="/", env=env)
+    return done.returncode == 0
+
+
+@cache
 def probe() -> str:
-    """``"bwrap"`` if bubblewrap runs here, else ``"nobody"`` as root, else ``"none"``."""
+    """``"bwrap"`` if bubblewrap runs here, else ``"nobody"`` (as root, if that user can run
+    this Python), else ``"unavailable"``: the grader then refuses to run student code unless
+    told ``--sandbox none``."""
     bwrap = shutil.which("bwrap")
     if bwrap:
         cmd = [bwrap, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "true"]
         if subprocess.run(cmd, capture_output=True, timeout=30).returncode == 0:
             return "bwrap"
-    if os.geteuid() == 0:
-        return "nobody"
-    return "none"
+    return "nobody" if nobody_can_run_python() else "unavailable"
 
 
 def _set_limits(limits: Limits) -> None:
@@ -116,8 +128,9 @@ class Sandbox:
             str(self.limits.file_mb),
             str(self.limits.open_files),
         ]
-        if self.mode == "nobody":
-            return [*limits, "--user", str(NOBODY), "--", *cmd]
+        if self.mode == "nobody":  # a clean environment: no PYTHONPATH to the repository
+            env = [f"{k}={v}" for k, v in self.env().items()]
+            return [*limits, "--user", str(NOBODY), "--", "env", "-i", *env, *cmd]
         if self.mode == "none":
             return [*limits, "--", *cmd]
         args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
