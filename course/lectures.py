@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Lecture", "LECTURES", "ROOT", "lecture", "format_table"]
+__all__ = ["Lecture", "LECTURES", "ROOT", "BINDER", "lecture", "format_table"]
 
 #: The repository (or installed source tree) root: the folder holding ``lectures/``.
 ROOT = Path(__file__).resolve().parents[1]
+#: The course's repository opened on a BinderHub (files in ``binder/``).
+BINDER = "https://mybinder.org/v2/gh/mathdl/mathdl/HEAD"
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,11 @@ class Lecture:
     def homework(self) -> Path:
         """``homework/source/<stem>.ipynb``."""
         return ROOT / "homework" / "source" / f"{self.stem}.ipynb"
+
+    @property
+    def binder_url(self) -> str:
+        """The lecture's dashboard on Binder (Voila, no installation)."""
+        return f"{BINDER}?urlpath=voila/render/lectures/{self.stem}.ipynb"
 
     @property
     def written(self) -> bool:

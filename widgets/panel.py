@@ -16,7 +16,9 @@ Every lecture panel derives from :class:`LivePanel`. It gets, for free:
   Do not use plotly's ``FigureWidget``: it ships a 5 MB bundle per figure (a page with seven
   took 24.6 s to become interactive under Voila, against 3.5 s with ipympl); ``assemble``
   refuses it.
-- the headless API: ``panel.controls``, ``panel.state``, ``panel.figures``, ``panel.wait()``.
+- the headless API: ``panel.controls``, ``panel.state``, ``panel.figures``, ``panel.wait()``;
+- a shareable state (:mod:`widgets.share`): controls read from the page's URL query, a "copy
+  link" control, and the projector layout (``?mode=projector``).
 """
 
 from __future__ import annotations

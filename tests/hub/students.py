@@ -67,6 +67,7 @@ class Hub:
             self.data_dir,
             port=self.port,
             popen_kwargs={"stdout": self.log, "stderr": self.log},
+            timeout=300,  # measured here under load: two minutes before the hub's first line
             **self.settings,
         )
         return self
@@ -110,6 +111,16 @@ async def _settle(page, timeout: float) -> str:
     raise TimeoutError(f"dashboard did not settle in {timeout:.0f} s: {text[-300:]!r}")
 
 
+async def _changed(page, before: str, timeout: float) -> bool:
+    """Wait until some canvas shows other pixels than ``before``; False if none did in time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if await page.evaluate(CANVAS_SUM) != before:
+            return True
+        await asyncio.sleep(0.2)
+    return False
+
+
 async def _wait_for_server(page, hub: Hub, name: str, t0: float, timeout: float) -> float:
     """Seconds from login until the hub reports the student's server ready; once it is, the
     page must reach the server. A spawn-pending page that has not moved on 5 s after the server
@@ -137,11 +148,16 @@ async def _wait_for_server(page, hub: Hub, name: str, t0: float, timeout: float)
     raise TimeoutError(f"{name}'s server was not reached within {timeout:.0f} s")
 
 
-async def student(browser, hub: Hub, name: str, stem: str, timeout: float = 480.0) -> StudentRun:
+async def student(
+    browser, hub: Hub, name: str, stem: str, timeout: float = 480.0, artifacts: Path | None = None
+) -> StudentRun:
     """One student: log in, land on the course page, open ``stem``'s dashboard, move a slider."""
     context = await browser.new_context(viewport={"width": 1400, "height": 5000})
     context.set_default_timeout(timeout * 1000)  # a spawn under load takes longer than 30 s
     page = await context.new_page()
+    console = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
     try:
         await page.goto(f"{hub.url}/hub/login", timeout=timeout * 1000)
         await page.fill("#username_input", name)
@@ -163,25 +179,45 @@ async def student(browser, hub: Hub, name: str, stem: str, timeout: float = 480.
         await handle.focus()
         for _ in range(3):
             await page.keyboard.press("ArrowRight")
+        moved = await _changed(page, before, timeout)
         after = await _settle(page, timeout)
         return StudentRun(
-            name, server_s, interactive_s, after != before, await page.inner_text("body")
+            name, server_s, interactive_s, moved and after != before, await page.inner_text("body")
         )
+    except Exception:
+        if artifacts is not None:  # what the student saw, for the failure's reader
+            artifacts.mkdir(parents=True, exist_ok=True)
+            await page.screenshot(path=str(artifacts / f"{name}-failed.png"))
+            (artifacts / f"{name}-failed.txt").write_text(
+                f"{page.url}\n\n" + "\n".join(console) + "\n\n" + await page.inner_text("body")
+            )
+        raise
     finally:
         await context.close()
 
 
-async def _run(hub: Hub, names, stem: str, chromium: str):
+async def _run(hub: Hub, names, stem: str, chromium: str, artifacts):
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
-            return await asyncio.gather(*(student(browser, hub, n, stem) for n in names))
+            return await asyncio.gather(
+                *(student(browser, hub, n, stem, artifacts=artifacts) for n in names)
+            )
         finally:
             await browser.close()
 
 
-def run_students(hub: Hub, names, *, lecture_number: int = 1, chromium: str = "/usr/bin/chromium"):
-    """All ``names`` log in at once and use lecture ``lecture_number``; a list of StudentRun."""
-    return list(asyncio.run(_run(hub, names, lecture(lecture_number).stem, chromium)))
+def run_students(
+    hub: Hub,
+    names,
+    *,
+    lecture_number: int = 1,
+    chromium: str = "/usr/bin/chromium",
+    artifacts: Path | None = None,
+):
+    """All ``names`` log in at once and use lecture ``lecture_number``; a list of StudentRun.
+    A student who fails leaves a screenshot and the page's text in ``artifacts``."""
+    stem = lecture(lecture_number).stem
+    return list(asyncio.run(_run(hub, names, stem, chromium, artifacts)))
