@@ -19,13 +19,7 @@ TERM_COLOURS = {
 def new_state(cls, values: dict) -> LiveState:
     """A state with these parameter values and no computation requested yet (the panel
     requests the first one once its figures exist). Values are validated (ValueError)."""
-    state = cls(compute_now=False)
-    state.auto = False  # instance attribute: set() below requests nothing
-    try:
-        state.set(**values)
-    finally:
-        del state.auto  # back to the class's policy
-    return state
+    return cls(compute_now=False, **values)
 
 
 def image_limits(*arrays, symmetric: bool = False) -> tuple[float, float]:
