@@ -313,16 +313,23 @@ def _apply(key: str, panel, query: str) -> None:
 
 
 def _report_after_first_result(panel, text: str) -> None:
-    """Show ``text`` in the status line now and again once the first result has arrived (a
-    final result clears the status line)."""
-    panel.state.report(text)
+    """Show ``text`` in the status line now and again with every final result (a final result
+    clears the status line) until the student changes a parameter: the page's first
+    computations, however many, keep the link's message visible."""
+    state = panel.state
+    state.report(text)
+    names = list(state.param_specs())
 
-    def once(change):
-        if panel.state.final:
-            panel.state.unobserve(once, names="result")
-            panel.state.report(text)
+    def again(change):
+        if state.final:
+            state.report(text)
 
-    panel.state.observe(once, names="result")
+    def done(change):
+        state.unobserve(again, names="result")
+        state.unobserve(done, names=names)
+
+    state.observe(again, names="result")
+    state.observe(done, names=names)
 
 
 def _projector(panel) -> None:
