@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -220,4 +221,19 @@ def run_students(
     """All ``names`` log in at once and use lecture ``lecture_number``; a list of StudentRun.
     A student who fails leaves a screenshot and the page's text in ``artifacts``."""
     stem = lecture(lecture_number).stem
-    return list(asyncio.run(_run(hub, names, stem, chromium, artifacts)))
+    # A fresh thread has no running event loop: Playwright's sync API, used by the browser tests
+    # of the same session, keeps one running on the main thread while its browser is open.
+    out = {}
+
+    def main():
+        try:
+            out["runs"] = list(asyncio.run(_run(hub, names, stem, chromium, artifacts)))
+        except BaseException as exc:  # re-raised on the test's thread
+            out["error"] = exc
+
+    worker = threading.Thread(target=main, name="hub-students")
+    worker.start()
+    worker.join()
+    if "error" in out:
+        raise out["error"]
+    return out["runs"]
