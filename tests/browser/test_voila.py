@@ -89,6 +89,11 @@ def test_lecture_in_voila(path: Path, browser, voila):
     handle.focus()
     for _ in range(3):
         page.keyboard.press("ArrowRight")
+    # the new frame may arrive after the status line says 'up to date' again (a fast compute
+    # never shows 'computing'): wait for a figure to change, then for the page to settle
+    deadline = time.monotonic() + 60.0
+    while time.monotonic() < deadline and page.evaluate(CANVAS_PIXELS) == state_before[1]:
+        time.sleep(0.25)
     state_after = _settle(page)
     page.screenshot(path=str(ARTIFACTS / f"{path.stem}-moved.png"), full_page=True)
     assert state_after[1] != state_before[1], "moving the first slider changed no figure"
