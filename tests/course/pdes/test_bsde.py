@@ -40,7 +40,6 @@ def test_deep_bsde_in_one_dimension_agrees_with_the_finite_difference_solution()
     # Tolerance 1%: the Euler scheme with N = 20 steps and the noise of batches of 64 paths
     # (measured: 0.04% after 600 iterations, 0.1-0.3% after 300)
     assert r.relative_error < 0.01, (r.estimate, reference)
-    assert abs(r.y0[0] - reference) > 0.05  # it started away from the answer (y0 ~ U[0.3, 0.6])
 
 
 def test_deep_bsde_yields_progress_and_validates():
