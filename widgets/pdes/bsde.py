@@ -41,7 +41,7 @@ class BSDEPanel(LivePanel):
     def __init__(self, **values):
         super().__init__(
             new_state(BSDEState, values),
-            title="Deep BSDE: Allen-Cahn $u_t + \\Delta u + u - u^3 = 0$ in $d$ dimensions",
+            title="Deep BSDE: the Allen-Cahn equation u_t + Laplace u + u - u^3 = 0 in d dimensions",
             show_progress=True,
         )
         fig, (yax, lax) = new_figure(900, 320, ncols=2)
@@ -118,7 +118,7 @@ class CostPanel(LivePanel):
     def __init__(self, **values):
         super().__init__(
             new_state(CostState, values),
-            title="The curse of dimensionality: cost against $d$",
+            title="The curse of dimensionality: cost against the dimension d",
             show_progress=True,
         )
         fig, ax = new_figure(640, 360)

@@ -77,7 +77,7 @@ class FEMPanel(LivePanel):
     def __init__(self, **values):
         super().__init__(
             new_state(FEMState, values),
-            title="P1 finite elements: $-\\nabla\\cdot(a_y\\nabla u) = 20 + 10x_1 - 5x_2$, p = 4",
+            title="P1 finite elements: -div(a_y grad u) = 20 + 10 x1 - 5 x2, with p = 4 parameters",
         )
         fig, (aax, uax, rax) = new_figure(1120, 330, ncols=3)
         self._a = aax.imshow(np.ones((2, 2)), extent=(0, 1, 0, 1), origin="lower")
