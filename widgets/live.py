@@ -165,6 +165,7 @@ class LiveState(HasTraits):
     actions: dict = {}
     #: Partial results delivered per second at most.
     max_rate = 10.0
+    _kept_status: str | None = None
 
     def __init__(self, compute_now: bool = True, **values):
         super().__init__()
@@ -267,7 +268,10 @@ class LiveState(HasTraits):
 
     @observe(All)
     def _any_change(self, change):
-        if change["name"] in self.param_specs() and not getattr(self, "_batch", False):
+        if change["name"] not in self.param_specs():
+            return
+        self._kept_status = None  # a message kept until a change (report(until_change=True))
+        if not getattr(self, "_batch", False):
             self.request()
 
     # ------------------------------------------------------------------ work
@@ -420,7 +424,10 @@ class LiveState(HasTraits):
             self.generation = self._runner._running or self.generation
             self.final = final
             self.from_cache = self._hit and final
-            if final and not self.ok:
+            if final and self._kept_status is not None:
+                self.ok = False
+                self.status = self._kept_status
+            elif final and not self.ok:
                 self.ok = True
                 self.status = ""
             self.result = value
@@ -437,9 +444,16 @@ class LiveState(HasTraits):
         if flag:
             self.progress = 0.0
 
-    def report(self, exc_or_text) -> None:
-        """Show an error or a message in the status line (``ok`` becomes False)."""
+    def report(self, exc_or_text, *, until_change: bool = False) -> None:
+        """Show an error or a message in the status line (``ok`` becomes False).
+
+        A final result clears the status line; with ``until_change`` the message stays, results
+        included, until a parameter changes (what a shared link said about its rejected values
+        must outlast the page's first computations).
+        """
         text = exc_or_text if isinstance(exc_or_text, str) else short_error(exc_or_text)
         with self._lock:
+            if until_change:
+                self._kept_status = text
             self.ok = False
             self.status = text

@@ -309,27 +309,7 @@ def _apply(key: str, panel, query: str) -> None:
     if mode == PROJECTOR or os.environ.get("MATHDL_MODE") == PROJECTOR:
         _projector(panel)
     if messages:
-        _report_after_first_result(panel, "in the link: " + "; ".join(messages))
-
-
-def _report_after_first_result(panel, text: str) -> None:
-    """Show ``text`` in the status line now and again with every final result (a final result
-    clears the status line) until the student changes a parameter: the page's first
-    computations, however many, keep the link's message visible."""
-    state = panel.state
-    state.report(text)
-    names = list(state.param_specs())
-
-    def again(change):
-        if state.final:
-            state.report(text)
-
-    def done(change):
-        state.unobserve(again, names="result")
-        state.unobserve(done, names=names)
-
-    state.observe(again, names="result")
-    state.observe(done, names=names)
+        panel.state.report("in the link: " + "; ".join(messages), until_change=True)
 
 
 def _projector(panel) -> None:

@@ -290,3 +290,26 @@ def test_controls_come_from_one_registry_keyed_by_spec_type():
         assert isinstance(make_control("c", Colour(default="red"), "red"), W.ColorPicker)
     finally:
         del CONTROLS[Colour]
+
+
+class Doubled(LiveState):
+    n = param(IntRange(default=1, min=0, max=100))
+
+    def compute(self, n):
+        return 2 * n
+
+
+def test_a_message_kept_until_change_outlasts_results_and_ends_with_a_change():
+    s = Doubled()
+    assert s.wait()
+    s.report("plain message")
+    s.request()
+    assert s.wait() and s.ok and s.status == ""  # a final result clears a plain message
+    s.report("in the link: n must be ...", until_change=True)
+    s.request()
+    s.request()
+    assert s.wait() and s.result == 2
+    assert not s.ok and s.status == "in the link: n must be ..."  # results do not clear it
+    s.set(n=3)
+    assert s.wait() and s.result == 6
+    assert s.ok and s.status == ""  # a change of a parameter does

@@ -1,10 +1,8 @@
-"""Lecture 08: what the panels share (state construction, image helpers)."""
+"""Lecture 08: what the panels share (colours of the loss terms, image helpers)."""
 
 from __future__ import annotations
 
 import numpy as np
-
-from ..live import LiveState
 
 #: Colours of the loss terms: the same term has the same colour in every panel.
 TERM_COLOURS = {
@@ -14,12 +12,6 @@ TERM_COLOURS = {
     "total": "0.35",
     "rel. $L^2$ error": "C3",
 }
-
-
-def new_state(cls, values: dict) -> LiveState:
-    """A state with these parameter values and no computation requested yet (the panel
-    requests the first one once its figures exist). Values are validated (ValueError)."""
-    return cls(compute_now=False, **values)
 
 
 def image_limits(*arrays, symmetric: bool = False) -> tuple[float, float]:

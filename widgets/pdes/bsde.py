@@ -11,7 +11,6 @@ from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import IntRange, param
-from ._common import new_state
 
 __all__ = ["BSDEState", "BSDEPanel", "CostState", "CostPanel"]
 
@@ -40,7 +39,7 @@ class BSDEPanel(LivePanel):
 
     def __init__(self, **values):
         super().__init__(
-            new_state(BSDEState, values),
+            BSDEState(compute_now=False, **values),
             title="Deep BSDE: the Allen-Cahn equation u_t + Laplace u + u - u^3 = 0 in d dimensions",
             show_progress=True,
         )
@@ -117,7 +116,7 @@ class CostPanel(LivePanel):
 
     def __init__(self, **values):
         super().__init__(
-            new_state(CostState, values),
+            CostState(compute_now=False, **values),
             title="The curse of dimensionality: cost against the dimension d",
             show_progress=True,
         )

@@ -15,7 +15,7 @@ from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import Choice, IntRange, param
-from ._common import image_limits, new_state
+from ._common import image_limits
 
 __all__ = ["FEMState", "FEMPanel", "convergence_table"]
 
@@ -76,7 +76,7 @@ class FEMPanel(LivePanel):
 
     def __init__(self, **values):
         super().__init__(
-            new_state(FEMState, values),
+            FEMState(compute_now=False, **values),
             title="P1 finite elements: -div(a_y grad u) = 20 + 10 x1 - 5 x2, with p = 4 parameters",
         )
         fig, (aax, uax, rax) = new_figure(1120, 330, ncols=3)

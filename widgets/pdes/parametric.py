@@ -15,7 +15,7 @@ from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import Choice, IntRange, param
-from ._common import image_limits, new_state
+from ._common import image_limits
 
 __all__ = ["ParametricState", "ParametricPanel", "test_errors"]
 
@@ -103,7 +103,7 @@ class ParametricPanel(LivePanel):
 
     def __init__(self, **values):
         super().__init__(
-            new_state(ParametricState, values),
+            ParametricState(compute_now=False, **values),
             title="A network for the parametric map y -> u_y^h (Geist et al. 2021)",
         )
         fig, axes = new_figure(1180, 300, ncols=4)

@@ -21,7 +21,7 @@ from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import Choice, FloatRange, IntRange, param
-from ._common import TERM_COLOURS, new_state
+from ._common import TERM_COLOURS
 
 __all__ = ["PINNState", "PINNPanel", "RitzState", "RitzPanel"]
 
@@ -93,7 +93,7 @@ class PINNPanel(LivePanel):
 
     def __init__(self, **values):
         super().__init__(
-            new_state(self.state_class, values), title=self.heading, show_progress=True
+            self.state_class(compute_now=False, **values), title=self.heading, show_progress=True
         )
         fig, (lax, sax, eax) = new_figure(1120, 340, ncols=3)
         self._loss_axes, self._sol_axes, self._err_axes = lax, sax, eax
