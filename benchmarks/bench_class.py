@@ -35,7 +35,7 @@ import psutil
 
 from benchmarks.harness import write_results
 from course.lectures import LECTURES
-from widgets.serve import CHROMIUM_ARGS, free_port, launch
+from widgets.serve import CHROMIUM_ARGS, free_port, launch, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -271,11 +271,7 @@ def run_one(loop, browser, lecture, n, cache_dir, preheat, linger) -> dict:
             **{k: v for k, v in out.items() if k not in ("times", "kernels")},
         }
     finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, 20)
         os.unlink(log.name)
 
 

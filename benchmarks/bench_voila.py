@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from benchmarks.harness import summary, write_results
-from widgets.serve import CHROMIUM_ARGS, free_port, launch
+from widgets.serve import CHROMIUM_ARGS, free_port, launch, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -54,8 +54,7 @@ def _page(browser, notebook: Path, preheat: int = 0):
         yield page, f"http://127.0.0.1:{port}/"
     finally:
         page.close()
-        proc.terminate()
-        proc.wait(10)
+        stop(proc)
 
 
 def time_to_interactive(browser, notebook: Path, preheat: int = 0) -> float:

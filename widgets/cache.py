@@ -63,11 +63,27 @@ class DiskStore:
     """
 
     def __init__(self, directory, *, size_limit_mb: int = 2000):
-        import diskcache
-
         self.directory = Path(directory)
-        self.version = code_version()
-        self._cache = diskcache.Cache(str(self.directory), size_limit=size_limit_mb * 2**20)
+        self._size_limit = size_limit_mb * 2**20
+        self._opened = None  # opened on first use: importing widgets costs no SQLite, no hashing
+        self._version = None
+
+    @property
+    def version(self) -> str:
+        """The code version in every key (computed on first use)."""
+        return self._version or code_version()
+
+    @version.setter
+    def version(self, value: str) -> None:
+        self._version = value
+
+    @property
+    def _cache(self):
+        if self._opened is None:
+            import diskcache
+
+            self._opened = diskcache.Cache(str(self.directory), size_limit=self._size_limit)
+        return self._opened
 
     def _key(self, key) -> str:
         # the repr of the (module, class, sorted parameters) tuple: plain values only

@@ -20,7 +20,16 @@ from pathlib import Path
 from .cache import ENV as CACHE_ENV
 from .cache import default_directory
 
-__all__ = ["voila_command", "kernel_environment", "launch", "free_port", "CHROMIUM_ARGS", "main"]
+__all__ = [
+    "voila_command",
+    "kernel_environment",
+    "launch",
+    "stop",
+    "Served",
+    "free_port",
+    "CHROMIUM_ARGS",
+    "main",
+]
 
 #: How the tests and benchmarks start Debian's chromium headless on this closed network (without
 #: the background-networking flags it tries, and fails, to reach update and sync services).
@@ -118,6 +127,62 @@ def launch(target, *, port: int, preheat: int = 0, extra=(), timeout: float = 60
             time.sleep(0.1)
     proc.terminate()
     raise RuntimeError(f"voila did not answer on port {port} within {timeout} s")
+
+
+def stop(proc: subprocess.Popen, timeout: float = 10.0) -> None:
+    """End a server started by :func:`launch`: SIGTERM, then SIGKILL after ``timeout`` s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+class Served:
+    """The course's server on ``target`` in the background, for tests and benchmarks.
+
+    ``url`` and ``port`` say where it answers; its output goes to ``log_path``; :meth:`stop`
+    (or leaving the ``with`` block) ends it. ``options`` are passed on as by :func:`launch`.
+    """
+
+    def __init__(
+        self,
+        target,
+        *options: str,
+        log_path: Path,
+        preheat: int = 0,
+        cwd=None,
+        timeout: float = 180.0,
+    ):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log_path = Path(log_path)
+        self.log = open(self.log_path, "w")
+        try:
+            self.proc = launch(
+                target,
+                port=self.port,
+                preheat=preheat,
+                extra=options,
+                stdout=self.log,
+                stderr=subprocess.STDOUT,
+                cwd=None if cwd is None else str(cwd),
+                timeout=timeout,
+            )
+        except BaseException:
+            self.log.close()
+            raise
+
+    def stop(self) -> None:
+        stop(self.proc)
+        self.log.close()
+
+    def __enter__(self) -> Served:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
 
 
 def main(argv=None) -> None:

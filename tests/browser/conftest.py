@@ -3,44 +3,27 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from widgets.serve import CHROMIUM_ARGS, free_port, launch
+from widgets.serve import CHROMIUM_ARGS, Served
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "browser"
 CHROMIUM = os.environ.get("MATHDL_CHROMIUM", "/usr/bin/chromium")
 
 
-class VoilaServer:
-    """The course's server on ``notebook`` (or a folder), with extra command-line options."""
+class VoilaServer(Served):
+    """The course's server on ``notebook`` (or a folder), with extra command-line options; its
+    log in ``artifacts/browser/``."""
 
     def __init__(self, notebook: Path, *options: str):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.log_path = ARTIFACTS / f"voila-{notebook.stem}.log"
-        self.log = open(self.log_path, "w")
-        self.proc = launch(
-            notebook,
-            port=self.port,
-            extra=options,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            cwd=str(ROOT),
-            timeout=180,  # a loaded machine: the server's imports alone can take a minute
+        # a loaded machine: the server's imports alone can take a minute (Served waits 180 s)
+        super().__init__(
+            notebook, *options, log_path=ARTIFACTS / f"voila-{notebook.stem}.log", cwd=ROOT
         )
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
 
 
 @pytest.fixture(scope="session")

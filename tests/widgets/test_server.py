@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -28,7 +27,7 @@ from jupyter_server.services.kernels.connection.base import (
 )
 
 from course.lectures import LECTURES
-from widgets.serve import free_port, launch
+from widgets.serve import Served
 from widgets.server import V1_PROTOCOL, read_v1_header
 from widgets.server.handlers import landing_page
 
@@ -59,20 +58,9 @@ def _wait_for(condition, timeout: float, what: str):
     raise AssertionError(f"{what} did not happen within {timeout:.0f} s")
 
 
-class Server:
+class Server(Served):
     def __init__(self, folder: Path, *options: str):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.log_path = folder / "server.log"
-        self.log = open(self.log_path, "w")
-        self.proc = launch(
-            folder,
-            port=self.port,
-            extra=options,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            timeout=180,
-        )
+        super().__init__(folder, *options, log_path=folder / "server.log")
 
     def page(self) -> tuple[int, str]:
         return _get(self.url + "voila/render/tiny.ipynb")
@@ -86,14 +74,6 @@ class Server:
             timeout=30,
             **kwargs,
         )
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
 
 
 @pytest.fixture(scope="module")
@@ -216,22 +196,13 @@ def test_landing_page_lists_every_lecture(server):
 
 def test_a_query_string_never_gets_a_preheated_kernel(server, tmp_path):
     notebook = server.log_path.parent / "tiny.ipynb"
-    port = free_port()
-    log_path = tmp_path / "preheat.log"
-    with open(log_path, "w") as log:
-        proc = launch(
-            notebook, port=port, preheat=1, stdout=log, stderr=subprocess.STDOUT, timeout=180
-        )
-        try:
-            url = f"http://127.0.0.1:{port}/"
-            _wait_for(lambda: "is filled with 1 kernel" in log_path.read_text(), 120, "the pool")
-            status, page = _get(url + "?state=from-a-link")
-            assert status == 200
-            fresh = _kernel_id(page)
-            assert f"Using pre-heated kernel: {fresh}" not in log_path.read_text()
-            status, page = _get(url)
-            assert status == 200
-            assert f"Using pre-heated kernel: {_kernel_id(page)}" in log_path.read_text()
-        finally:
-            proc.terminate()
-            proc.wait(20)
+    with Served(notebook, log_path=tmp_path / "preheat.log", preheat=1) as pool:
+        log_path = pool.log_path
+        _wait_for(lambda: "is filled with 1 kernel" in log_path.read_text(), 120, "the pool")
+        status, page = _get(pool.url + "?state=from-a-link")
+        assert status == 200
+        fresh = _kernel_id(page)
+        assert f"Using pre-heated kernel: {fresh}" not in log_path.read_text()
+        status, page = _get(pool.url)
+        assert status == 200
+        assert f"Using pre-heated kernel: {_kernel_id(page)}" in log_path.read_text()
