@@ -33,7 +33,7 @@ from matplotlib.figure import Figure
 from . import share
 from .figures import DRAW_LOCK, redraw
 from .live import NOT_COMPUTED, LiveState, short_error
-from .params import Choice, Flag, FloatRange, IntRange, InvalidValue, Spec, Text
+from .params import Choice, Flag, FloatRange, IntRange, InvalidValue, Spec, Text, _fmt
 
 __all__ = ["CONTROLS", "LivePanel", "make_control", "client_update"]
 
@@ -165,18 +165,13 @@ def client_update(control, spec: Spec, name: str, sync_data, current) -> dict:
     if selection:
         values = list(spec.labels)
         if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw < len(values):
-            raise InvalidValue(f"{name} must be {spec.describe()}; got option number {_short(raw)}")
+            raise InvalidValue(f"{name} must be {spec.describe()}; got option number {_fmt(raw)}")
         spec.validate(name, values[raw])
         return {"index": raw}
     value = spec.validate(name, raw)
     if _same_position(control, value, current):
         return {}
     return {"value": value}
-
-
-def _short(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _restore(widget) -> None:
