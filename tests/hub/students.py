@@ -185,16 +185,29 @@ async def student(
         return StudentRun(
             name, server_s, interactive_s, moved and after != before, await page.inner_text("body")
         )
-    except Exception:
+    except Exception as exc:
         if artifacts is not None:  # what the student saw, for the failure's reader
-            artifacts.mkdir(parents=True, exist_ok=True)
-            await page.screenshot(path=str(artifacts / f"{name}-failed.png"))
-            (artifacts / f"{name}-failed.txt").write_text(
-                f"{page.url}\n\n" + "\n".join(console) + "\n\n" + await page.inner_text("body")
-            )
+            await _leave_artifacts(page, artifacts, name, exc, console)
         raise
     finally:
         await context.close()
+
+
+async def _leave_artifacts(page, artifacts: Path, name: str, exc: Exception, console) -> None:
+    """The page's text and a screenshot, as far as the page still gives them: a failed capture
+    must not hide the student's own error."""
+    artifacts.mkdir(parents=True, exist_ok=True)
+    parts = [page.url, f"{type(exc).__name__}: {exc}", "\n".join(console)]
+    try:
+        parts.append(await page.inner_text("body", timeout=10_000))
+    except Exception as text_exc:  # a closed or crashed page
+        parts.append(f"(no page text: {text_exc})")
+    (artifacts / f"{name}-failed.txt").write_text("\n\n".join(parts))
+    try:
+        await page.screenshot(path=str(artifacts / f"{name}-failed.png"), timeout=20_000)
+    except Exception as shot_exc:
+        with open(artifacts / f"{name}-failed.txt", "a") as f:
+            f.write(f"\n\n(no screenshot: {shot_exc})")
 
 
 async def _run(hub: Hub, names, stem: str, chromium: str, artifacts):
