@@ -137,6 +137,7 @@ def _map_axes(ax, title):
 
 def _digit_axes(ax, title="input"):
     im = ax.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    im._mathdl_no_colorbar = True  # a picture of a digit in ink, as the data's images
     ax.set_title(title, fontsize=10)
     ax.set_xticks([])
     ax.set_yticks([])

@@ -151,7 +151,23 @@ class ExplainState(LiveState):
         ):
             s, f = conservation(net, x, method, options, c)
             lines.append(f"{label}: Σ R = {s:.4f}, Φ_c(x) = {f:.4f}, {deviation(s, f)}")
-        return "<br>".join(lines)
+        key = options.get("rule") if method == "lrp" else method
+        return "<br>".join([*lines, f"<small>{WHY_NOT_EXACT[key]}</small>"])
+
+
+#: Why Σ R and Φ_c(x) may differ, per LRP rule (and for gradient x input).
+WHY_NOT_EXACT = {
+    "zero": "Without biases LRP-0 conserves exactly; on the shipped network the biases absorb "
+    "the difference.",
+    "epsilon": "ε absorbs relevance even without biases (LRP-0 conserves exactly there); "
+    "the shipped network's biases absorb more.",
+    "alpha_beta": "LRP-αβ conserves only where a neuron has contributions of both signs; "
+    "the shipped network's biases add to the difference.",
+    "zplus": "Without biases z⁺ conserves (where a neuron has positive contributions); on the "
+    "shipped network the biases absorb the difference.",
+    "gradient_x_input": "Euler's identity holds for ReLU networks without biases; the shipped "
+    "network's biases break it.",
+}
 
 
 def conservation(net, x, method, options, c) -> tuple[float, float]:
@@ -167,7 +183,7 @@ def deviation(s: float, f: float) -> str:
     gap = abs(s - f) / max(abs(f), 1e-300)
     if gap < 1e-9:
         return f"equal to round-off (relative gap {gap:.0e})"
-    return f"Σ R is off by {100 * gap:.1f}% of |Φ_c(x)|"
+    return f"Σ R is off by {100 * gap:.1f}% of the size of Φ_c(x)"
 
 
 #: What the colour bar of each method's maps measures.
@@ -260,16 +276,15 @@ class ExplainPanel(LivePanel):
     def render(self, r: ExplainResult):
         self._digit.set_data(r.image)
         truth = "drawn" if r.label is None else f"label {r.label}"
-        self._digit.axes.set_title(f"input ({truth}), predicted {r.prediction}", fontsize=10)
+        self._digit.axes.set_title(f"input ({truth})\npredicted {r.prediction}", fontsize=10)
         label = METHOD_CHOICE[r.method]
-        titles = {
-            "c": f"{label}: class {r.target}",
-            "k": f"class {r.contrast}" if r.contrast is not None else "no contrast class",
-            "c-k": (
-                f"why {r.target} and not {r.contrast}?"
-                if r.contrast is not None
-                else "choose a contrast k"
-            ),
+        k = r.contrast
+        titles = {  # two lines each: the longest method name fits a quarter of the figure
+            "c": f"{label}\nclass c = {r.target}",
+            "k": f"{label}\nclass k = {k}" if k is not None else "no contrast class\n(k: none)",
+            "c-k": f"why {r.target} and not {k}?\n$\\Phi_c - \\Phi_k$"
+            if k is not None
+            else "choose a contrast k\n",
         }
         _show_shared([(im, r.maps.get(key, np.zeros((8, 8)))) for key, im in self._maps.items()])
         for key, im in self._maps.items():
