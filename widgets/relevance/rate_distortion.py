@@ -93,6 +93,7 @@ class RateDistortionPanel(LivePanel):
                 lw=2.5 if name == "rde" else 1.5,
                 label=label,
             )
+        axes[2].axhline(0.01, color="0.4", lw=0.8, ls=":")  # the prompt's level D = 0.01
         axes[2].set(
             xlim=(0, 64),
             ylim=(0, 0.5),
