@@ -46,8 +46,8 @@ class ExplainResult:
     """A digit, the network's scores, and the maps for c, for k and for c against k.
 
     ``maps`` holds up to three 8x8 maps keyed ``'c'``, ``'k'``, ``'c-k'`` (only ``'c'`` when no
-    contrast is chosen); ``check`` is a line stating the method's identity (conservation,
-    completeness) as measured on this input.
+    contrast is chosen); ``check`` holds the lines (HTML) stating the method's identity
+    (conservation, completeness) as measured on this input, and on which network.
     """
 
     image: np.ndarray
@@ -160,9 +160,9 @@ WHY_NOT_EXACT = {
     "zero": "Without biases LRP-0 conserves exactly; on the shipped network the biases absorb "
     "the difference.",
     "epsilon": "ε absorbs relevance even without biases (LRP-0 conserves exactly there); "
-    "the shipped network's biases absorb more.",
+    "on the shipped network the biases change the sum too.",
     "alpha_beta": "LRP-αβ conserves only where a neuron has contributions of both signs; "
-    "the shipped network's biases add to the difference.",
+    "on the shipped network the biases change the sum too.",
     "zplus": "Without biases z⁺ conserves (where a neuron has positive contributions); on the "
     "shipped network the biases absorb the difference.",
     "gradient_x_input": "Euler's identity holds for ReLU networks without biases; the shipped "
