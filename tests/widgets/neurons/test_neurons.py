@@ -114,22 +114,6 @@ def test_builder_wide_layers_are_summarised(builder):
     assert "layers cut at 16 neurons" in title
 
 
-PANELS = {"neuron": NeuronPanel, "builder": BuilderPanel, "training": TrainingPanel}
-
-
-@pytest.mark.parametrize("panel_name", list(PANELS))
-def test_hostile_values_on_every_control(panel_name):
-    p = PANELS[panel_name]()
-    assert p.wait(30)
-    for name, control in p.controls.items():
-        for bad in (1e9, float("nan"), "abc", None):
-            before = p.state.params()
-            control.set_state({"value": bad})
-            assert p.state.params() == before, (name, bad)
-            assert not p.state.ok and p.state.status.startswith(name), (name, bad)
-    assert p.wait(30)
-
-
 @pytest.fixture
 def training():
     p = TrainingPanel(dataset="blobs", noise=0.0)

@@ -283,18 +283,6 @@ def test_switching_methods_keeps_the_page_height(explain_panel):
     assert p.method_box.layout.height == METHOD_BOX_HEIGHT
 
 
-def test_hostile_values_on_every_control():
-    p = ExplainPanel()
-    assert p.wait(30)
-    for name, control in p.controls.items():
-        for bad in (1e9, float("nan"), "abc", None):
-            before = p.state.params()
-            control.set_state({"value": bad})
-            assert p.state.params() == before, (name, bad)
-            assert not p.state.ok and p.state.status.startswith(name), (name, bad)
-    assert p.wait(30)
-
-
 @pytest.fixture
 def compare(reuse):
     return reuse("compare", lambda: ComparePanel(), 60)
