@@ -162,7 +162,33 @@ def _checked_canvas_message(canvas, content):
             return None
         lo, hi = DEVICE_PIXEL_RATIO
         return {**content, key: min(max(float(ratio), lo), hi)}
+    if kind in _MOUSE_EVENTS:
+        # a mouse event needs finite coordinates and integer buttons, else ipympl raises on it
+        ints = all(
+            isinstance(content.get(k), int) and not isinstance(content.get(k), bool)
+            for k in ("button", "buttons")
+        )
+        mods = content.get("modifiers")
+        mods_ok = isinstance(mods, list) and all(isinstance(m, str) for m in mods)
+        if not (_finite(content.get("x")) and _finite(content.get("y")) and ints and mods_ok):
+            return None
+        if kind == "scroll" and not _finite(content.get("step")):
+            return None
     return content
+
+
+#: The ipympl messages that become matplotlib mouse events (their coordinates are checked).
+_MOUSE_EVENTS = frozenset(
+    (
+        "button_press",
+        "button_release",
+        "dblclick",
+        "motion_notify",
+        "scroll",
+        "figure_enter",
+        "figure_leave",
+    )
+)
 
 
 def new_figure(

@@ -18,7 +18,7 @@ from .methods import (
     occlusion,
     smoothgrad,
 )
-from .models import MODELS, load_digit_images, load_model, predict
+from .models import MODELS, load_digit_images, load_model, predict, without_biases
 from .rde import RDEResult, distortion, rate_distortion_curve, rde, rde_steps
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "load_digit_images",
     "load_model",
     "predict",
+    "without_biases",
     "RDEResult",
     "distortion",
     "rate_distortion_curve",

@@ -24,6 +24,7 @@ References
 from __future__ import annotations
 
 import json
+from copy import deepcopy
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -209,3 +210,25 @@ def logits(model: nn.Module, x) -> np.ndarray:
 def predict(model: nn.Module, x) -> np.ndarray:
     """Predicted labels, shape (n,), of images ``(8, 8)`` or ``(n, 8, 8)``."""
     return logits(model, x).argmax(axis=1)
+
+
+def without_biases(model: nn.Module) -> nn.Module:
+    r"""A copy of ``model`` with every bias set to zero (the weights unchanged).
+
+    A ReLU network without biases is positively homogeneous, :math:`f(tx) = t f(x)` for
+    :math:`t \ge 0` (max-pooling is too), so gradient x input sums to :math:`f(x)` (Euler) and
+    LRP-0 conserves relevance exactly. The copy is a different network: it has its own scores.
+
+    Examples
+    --------
+    >>> net = without_biases(load_model("cnn"))
+    >>> x = load_digit_images().x_test[0]
+    >>> bool(np.allclose(logits(net, 2 * x), 2 * logits(net, x), rtol=1e-12, atol=0))
+    True
+    """
+    copy = deepcopy(model)
+    with torch.no_grad():
+        for layer in copy.modules():
+            if getattr(layer, "bias", None) is not None:
+                layer.bias.zero_()
+    return copy

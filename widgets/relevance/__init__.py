@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from ._common import METHOD_PARAMS, drawing_to_image, image_to_drawing
 from .compare import ComparePanel, CompareState
+from .draw import DrawingCanvas, brush
 from .evaluation import EvaluationPanel, EvaluationState
 from .explain import ExplainPanel, ExplainState
 from .rate_distortion import RateDistortionPanel, RateDistortionState
@@ -25,6 +26,8 @@ __all__ = [
     "METHOD_PARAMS",
     "drawing_to_image",
     "image_to_drawing",
+    "DrawingCanvas",
+    "brush",
     "ExplainState",
     "ExplainPanel",
     "CompareState",

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
 from course.relevance.explain import METHODS
-from course.relevance.models import MODELS
+from course.relevance.models import MODELS, load_model, without_biases
 from course.threads import single_threaded_numerics
 
 from ..params import InvalidValue, Text
+from .draw import MAX_LEVEL
 
 # torch is imported by now: one intra-op thread, set here on the importing (main) thread, once;
 # nothing changes it later, under a running job
@@ -22,37 +24,54 @@ MODEL_CHOICE = {name: name.upper() for name in MODELS}
 TARGET_CHOICE = {-1: "predicted", **{c: str(c) for c in range(10)}}
 CONTRAST_CHOICE = {-2: "runner-up", -1: "none", **{c: str(c) for c in range(10)}}
 SOURCE_CHOICE = {"test": "test digit", "drawing": "my drawing"}
-LEVELS = (0.0, 0.5, 1.0)  # grey levels of a drawn pixel; a click cycles through them
+#: The characters of a drawing code: grey level k (0..16, as in the digits data) is ``_CODE[k]``.
+_CODE = "0123456789abcdefg"
 
 
 @dataclass(frozen=True)
 class Drawing(Text):
-    """A drawn 8x8 image as 64 characters '0', '1', '2' (grey levels 0, 1/2, 1), row by row."""
+    """A drawn 8x8 image as 64 characters, row by row: grey level k in 0..16 is ``_CODE[k]``."""
 
     default: str = "0" * 64
     max_length: int = 64
 
     def describe(self) -> str:
-        return "64 characters from '012' (the drawn pixels, row by row)"
+        return "64 characters from '0'-'9', 'a'-'g' (grey levels 0..16, row by row)"
 
     def validate(self, name, value):
-        if not isinstance(value, str) or len(value) != 64 or set(value) - set("012"):
+        if not isinstance(value, str) or len(value) != 64 or set(value) - set(_CODE):
             raise InvalidValue(f"{name} must be {self.describe()}; got {value!r:.40}")
         return value
 
 
+def drawing_to_levels(code: str) -> np.ndarray:
+    """The grey levels ``(8, 8)``, integers 0..16, of a drawing code."""
+    return np.array([_CODE.index(ch) for ch in code], dtype=int).reshape(8, 8)
+
+
+def levels_to_drawing(levels) -> str:
+    """The drawing code of grey levels ``(8, 8)`` (integers 0..16)."""
+    return "".join(_CODE[int(v)] for v in np.asarray(levels).ravel())
+
+
 def drawing_to_image(code: str) -> np.ndarray:
-    """The image ``(8, 8)`` of a drawing code."""
-    return np.array([LEVELS[int(ch)] for ch in code], dtype=np.float64).reshape(8, 8)
+    """The image ``(8, 8)``, values in [0, 1] as the network's inputs, of a drawing code."""
+    return drawing_to_levels(code) / MAX_LEVEL
 
 
 def image_to_drawing(image) -> str:
-    """The nearest drawing code of an image with values in [0, 1]."""
-    levels = np.rint(np.clip(np.asarray(image, dtype=float), 0, 1) * 2).astype(int)
-    return "".join(str(v) for v in levels.ravel())
+    """The nearest drawing code of an image with values in [0, 1] (exact for the digits data)."""
+    levels = np.rint(np.clip(np.asarray(image, dtype=float), 0, 1) * MAX_LEVEL).astype(int)
+    return levels_to_drawing(levels)
 
 
 # ---------------------------------------------------------------------------- shared pieces
+@functools.cache
+def bias_free(model: str):
+    """The shipped network ``model`` with every bias set to 0 (made once per network)."""
+    return without_biases(load_model(model))
+
+
 def _method_options(p: dict) -> dict:
     """The options of each method, from a panel's parameters (one dict: validates and dispatches)."""
     return {
@@ -86,11 +105,25 @@ METHOD_PARAMS = {
 }
 
 
-def _symmetric(im, values):
-    m = float(np.max(np.abs(values))) if np.size(values) else 0.0
-    m = m if m > 0 else 1.0
-    im.set_data(values)
-    im.set_clim(-m, m)
+def _show_shared(pairs) -> float:
+    """Show maps ``[(image, values), ...]`` on one symmetric colour scale (vmin = -vmax).
+
+    The maps being compared share the scale, so equal colours are equal values; returns vmax.
+    """
+    m = max((float(np.max(np.abs(v))) for _, v in pairs if np.size(v)), default=0.0)
+    m = m if np.isfinite(m) and m > 0 else 1.0
+    for im, values in pairs:
+        im.set_data(values)
+        im.set_clim(-m, m)
+    return m
+
+
+def _colorbar(fig, im, axes, label):
+    """One colour bar for the maps on ``axes`` (they share ``im``'s scale)."""
+    bar = fig.colorbar(im, ax=axes, shrink=0.85, pad=0.02, aspect=15)
+    bar.set_label(label, fontsize=9)
+    bar.ax.tick_params(labelsize=8)
+    return bar
 
 
 def _map_axes(ax, title):
@@ -104,6 +137,7 @@ def _map_axes(ax, title):
 
 def _digit_axes(ax, title="input"):
     im = ax.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    im._mathdl_no_colorbar = True  # a picture of a digit in ink, as the data's images
     ax.set_title(title, fontsize=10)
     ax.set_xticks([])
     ax.set_yticks([])

@@ -19,10 +19,11 @@ from ._common import (
     MODEL_CHOICE,
     N_TEST,
     TARGET_CHOICE,
+    _colorbar,
     _digit_axes,
     _map_axes,
     _method_options,
-    _symmetric,
+    _show_shared,
 )
 
 
@@ -73,12 +74,17 @@ class ComparePanel(LivePanel):
             title="All methods side by side",
             show_progress=True,
         )
-        fig, axes = new_figure(860, 420, nrows=2, ncols=4)
+        fig, axes = new_figure(860, 440, nrows=2, ncols=4)
         axes = axes.ravel()
         self._digit = _digit_axes(axes[0])
         self._maps = {
             name: _map_axes(ax, m.label) for (name, m), ax in zip(METHODS.items(), axes[1:])
         }
+        # the methods measure different things (a gradient, a share of the logit, a mask):
+        # each map is divided by its largest |R_i| and all share one symmetric scale
+        self.colorbar = _colorbar(
+            fig, self._maps["gradient"], list(axes[1:]), "$R_i / \\max_j |R_j|$"
+        )
         self.figures = {"maps": fig}
         self.assemble(fig.canvas)
         self.start()
@@ -86,5 +92,10 @@ class ComparePanel(LivePanel):
     def render(self, r: CompareResult):
         self._digit.set_data(r.image)
         self._digit.axes.set_title(f"input, class c = {r.target}", fontsize=10)
+        pairs = []
         for name, im in self._maps.items():
-            _symmetric(im, r.maps.get(name, np.zeros((8, 8))))
+            values = np.asarray(r.maps.get(name, np.zeros((8, 8))), dtype=float)
+            top = float(np.max(np.abs(values)))
+            pairs.append((im, values / top if top > 0 else values))
+            im.axes.set_title(f"{METHODS[name].label}\nmax $|R_i|$ = {top:.3g}", fontsize=9)
+        _show_shared(pairs)

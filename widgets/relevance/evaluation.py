@@ -72,7 +72,8 @@ class EvaluationPanel(LivePanel):
                 ylabel="probability of the predicted class",
                 title=title,
             )
-        ax2.legend(fontsize=8, loc="upper right")
+        # beside the axes: the curves fill both plots (one legend for both, same colours)
+        ax2.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
         self.table = W.HTML()
         self.figures = {"curves": fig}
         self.assemble(W.VBox([fig.canvas, self.table]))

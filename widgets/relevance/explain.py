@@ -10,7 +10,7 @@ import numpy as np
 from course.progress import relay
 from course.relevance.explain import explain_steps
 from course.relevance.lrp import RULES, lrp_relevances
-from course.relevance.methods import explained_output, ig_completeness_gap
+from course.relevance.methods import explained_output, gradient_x_input, ig_completeness_gap
 from course.relevance.models import load_digit_images, load_model, logits
 
 from ..figures import new_figure
@@ -19,7 +19,6 @@ from ..panel import LivePanel
 from ..params import Choice, Flag, FloatRange, IntRange, param
 from ._common import (
     CONTRAST_CHOICE,
-    LEVELS,
     METHOD_CHOICE,
     METHOD_PARAMS,
     MODEL_CHOICE,
@@ -28,13 +27,18 @@ from ._common import (
     SOURCE_CHOICE,
     TARGET_CHOICE,
     Drawing,
+    _colorbar,
     _digit_axes,
     _map_axes,
     _method_options,
-    _symmetric,
+    _show_shared,
+    bias_free,
     drawing_to_image,
+    drawing_to_levels,
     image_to_drawing,
+    levels_to_drawing,
 )
+from .draw import DrawingCanvas
 
 
 @dataclass(frozen=True)
@@ -42,8 +46,8 @@ class ExplainResult:
     """A digit, the network's scores, and the maps for c, for k and for c against k.
 
     ``maps`` holds up to three 8x8 maps keyed ``'c'``, ``'k'``, ``'c-k'`` (only ``'c'`` when no
-    contrast is chosen); ``check`` is a line stating the method's identity (conservation,
-    completeness) as measured on this input.
+    contrast is chosen); ``check`` holds the lines (HTML) stating the method's identity
+    (conservation, completeness) as measured on this input, and on which network.
     """
 
     image: np.ndarray
@@ -121,26 +125,76 @@ class ExplainState(LiveState):
             k,
             method,
             maps,
-            self._check(model, x, method, options, c, maps["c"]),
+            self._check(p["model"], model, x, method, options, c, maps["c"]),
         )
 
     @staticmethod
-    def _check(model, x, method, options, c, r):
-        f = explained_output(model, x, target=c)
-        if method == "lrp":
-            layers = lrp_relevances(model, x, target=c, **options)
-            return (
-                f"conservation: Σ R = {layers[0].sum():.4f} at the pixels, "
-                f"{layers[-1].sum():.4f} = Φ_c(x) at the output"
-            )
+    def _check(model_name, model, x, method, options, c, r):
+        """The line that checks the method's identity, saying on which network."""
+        name = MODEL_CHOICE[model_name]
         if method == "integrated_gradients":
             gap = float(ig_completeness_gap(model, x, r, target=c))
-            return f"completeness: Σ R − (f(x) − f(0)) = {gap:+.2e}"
-        if method == "gradient_x_input":
-            return f"Σ R = {r.sum():.4f}, Φ_c(x) = {f:.4f} (equal only for bias-free networks)"
+            return (
+                f"completeness on the shipped {name} (holds with biases): "
+                f"Σ R − (f(x) − f(0)) = {gap:+.2e}"
+            )
         if method == "rde":
             return f"mask size ‖s‖₁ = {r.sum():.1f} of 64 pixels"
-        return f"Φ_c(x) = {f:.4f}, Σ R = {r.sum():.4f}"
+        if method not in ("lrp", "gradient_x_input"):
+            f = float(explained_output(model, x, target=c))
+            return f"shipped {name}: Φ_c(x) = {f:.4f}, Σ R = {r.sum():.4f} (no identity to check)"
+        what = "conservation" if method == "lrp" else "Euler: Σ R = Φ_c(x)"
+        lines = [f"<b>{what}</b>, class c = {c}:"]
+        for label, net in (
+            (f"shipped {name}", model),
+            ("same weights, biases 0", bias_free(model_name)),
+        ):
+            s, f = conservation(net, x, method, options, c)
+            lines.append(f"{label}: Σ R = {s:.4f}, Φ_c(x) = {f:.4f}, {deviation(s, f)}")
+        key = options.get("rule") if method == "lrp" else method
+        return "<br>".join([*lines, f"<small>{WHY_NOT_EXACT[key]}</small>"])
+
+
+#: Why Σ R and Φ_c(x) may differ, per LRP rule (and for gradient x input).
+WHY_NOT_EXACT = {
+    "zero": "Without biases LRP-0 conserves exactly; on the shipped network the biases absorb "
+    "the difference.",
+    "epsilon": "ε absorbs relevance even without biases (LRP-0 conserves exactly there); "
+    "on the shipped network the biases change the sum too.",
+    "alpha_beta": "LRP-αβ conserves only where a neuron has contributions of both signs; "
+    "on the shipped network the biases change the sum too.",
+    "zplus": "Without biases z⁺ conserves (where a neuron has positive contributions); on the "
+    "shipped network the biases absorb the difference.",
+    "gradient_x_input": "Euler's identity holds for ReLU networks without biases; the shipped "
+    "network's biases break it.",
+}
+
+
+def conservation(net, x, method, options, c) -> tuple[float, float]:
+    """``(Σ R at the pixels, Φ_c(x))`` of LRP (with ``options``) or gradient x input on ``net``."""
+    f = float(explained_output(net, x, target=c))
+    if method == "lrp":
+        return float(lrp_relevances(net, x, target=c, **options)[0].sum()), f
+    return float(gradient_x_input(net, x, target=c).sum()), f
+
+
+def deviation(s: float, f: float) -> str:
+    """``Σ R`` against ``Φ_c(x)`` in words: equal to round-off, or off by a share of ``|Φ_c|``."""
+    gap = abs(s - f) / max(abs(f), 1e-300)
+    if gap < 1e-9:
+        return f"equal to round-off (relative gap {gap:.0e})"
+    return f"Σ R is off by {100 * gap:.1f}% of the size of Φ_c(x)"
+
+
+#: What the colour bar of each method's maps measures.
+UNITS = {
+    "gradient": "sensitivity $\\partial f/\\partial x_i$",
+    "smoothgrad": "mean $\\partial f/\\partial x_i$",
+    "rde": "mask $s_i$",
+}
+#: The height of the box of method parameters: the largest method's (LRP: rule, its parameter,
+#: z^B), so that switching methods does not move the page.
+METHOD_BOX_HEIGHT = "108px"
 
 
 class ExplainPanel(LivePanel):
@@ -152,7 +206,7 @@ class ExplainPanel(LivePanel):
         super().__init__(
             state, title="Why did the network decide this?", controls=names, show_progress=True
         )
-        fig, axes = new_figure(820, 250, ncols=4)
+        fig, axes = new_figure(840, 250, ncols=4)
         self._digit = _digit_axes(axes[0])
         self._maps = {
             key: _map_axes(ax, t)
@@ -160,6 +214,7 @@ class ExplainPanel(LivePanel):
                 ("c", "k", "c-k"), axes[1:], ("class c", "class k", "c against k")
             )
         }
+        self.colorbar = _colorbar(fig, self._maps["c"], list(axes[1:]), "relevance $R_i$")
         scores, ax = new_figure(330, 250)
         # bars from 1e-6 on a log scale: the runner-up's 1e-4 is visible next to the winner's 0.99
         self._bars = ax.bar(range(10), np.full(10, 1e-6), bottom=1e-6, color="#9e9e9e")
@@ -171,47 +226,36 @@ class ExplainPanel(LivePanel):
             ylabel="softmax probability",
             title="class scores (log scale)",
         )
-        self.figures = {"maps": fig, "scores": scores}
-        self.check = W.HTML()
-        self.pixels = [
-            W.Button(
-                layout=W.Layout(
-                    width="24px", height="24px", padding="0", border="1px solid #9e9e9e"
-                )
-            )
-            for _ in range(64)
-        ]
-        for i, b in enumerate(self.pixels):
-            b.on_click(lambda _, i=i: self.toggle_pixel(i))
+        self.drawing = DrawingCanvas(self._drawn)
+        self.figures = {"maps": fig, "scores": scores, "drawing": self.drawing.figure}
+        self.check = W.HTML(layout=W.Layout(width="490px", min_height="250px"))
         self.clear_button = W.Button(description="Clear", layout=W.Layout(width="80px"))
         self.clear_button.on_click(lambda _: self.state.set(drawing="0" * 64, source="drawing"))
         self.copy_button = W.Button(description="Copy test digit", layout=W.Layout(width="130px"))
         self.copy_button.on_click(lambda _: self.copy_test_digit())
-        grid = W.GridBox(
-            self.pixels, layout=W.Layout(grid_template_columns="repeat(8, 24px)", grid_gap="1px")
-        )
         draw_box = W.VBox(
-            [
-                W.HTML("<b>draw</b> (click: grey, black, white)"),
-                grid,
-                W.HBox([self.clear_button, self.copy_button]),
-            ]
+            [self.drawing.figure.canvas, W.HBox([self.clear_button, self.copy_button])]
         )
         state.observe(self._show_method_controls, names=["method", "rule"])
         state.observe(self._paint, names="drawing")
         self._show_method_controls()
         self._paint()
-        left = self.control_box(names=[n for n in names if n != "index"], extra=[draw_box])
-        left.children = (self.controls["index"], *left.children)
+        method_names = [n for ps in METHOD_PARAMS.values() for n in ps]
+        self.method_box = W.VBox(
+            [self.controls[n] for n in dict.fromkeys(method_names)],
+            layout=W.Layout(height=METHOD_BOX_HEIGHT, overflow="hidden"),
+        )
+        others = [n for n in names if n not in method_names and n != "index"]
+        left = W.VBox(
+            [self.controls["index"], *(self.controls[n] for n in others), self.method_box, draw_box]
+        )
         self.assemble(W.VBox([fig.canvas, W.HBox([scores.canvas, self.check])]), left=left)
         self.start()
 
     # ------------------------------------------------------------------ drawing
-    def toggle_pixel(self, i: int) -> None:
-        """Cycle pixel ``i`` (row-major) through the grey levels and explain the drawing."""
-        code = list(self.state.drawing)
-        code[i] = str((int(code[i]) + 1) % len(LEVELS))
-        self.state.set(drawing="".join(code), source="drawing")
+    def _drawn(self, levels) -> None:
+        """The mouse changed the drawing: explain it."""
+        self.state.set(drawing=levels_to_drawing(levels), source="drawing")
 
     def copy_test_digit(self) -> None:
         """Start a drawing from the current test digit."""
@@ -219,8 +263,7 @@ class ExplainPanel(LivePanel):
         self.state.set(drawing=image_to_drawing(x), source="drawing")
 
     def _paint(self, change=None):
-        for b, ch in zip(self.pixels, self.state.drawing):
-            b.style.button_color = ("#ffffff", "#888888", "#000000")[int(ch)]
+        self.drawing.show(drawing_to_levels(self.state.drawing))
 
     def _show_method_controls(self, change=None):
         mine = set(METHOD_PARAMS[self.state.method])
@@ -233,20 +276,20 @@ class ExplainPanel(LivePanel):
     def render(self, r: ExplainResult):
         self._digit.set_data(r.image)
         truth = "drawn" if r.label is None else f"label {r.label}"
-        self._digit.axes.set_title(f"input ({truth}), predicted {r.prediction}", fontsize=10)
+        self._digit.axes.set_title(f"input ({truth})\npredicted {r.prediction}", fontsize=10)
         label = METHOD_CHOICE[r.method]
-        titles = {
-            "c": f"{label}: class {r.target}",
-            "k": f"class {r.contrast}" if r.contrast is not None else "no contrast class",
-            "c-k": (
-                f"why {r.target} and not {r.contrast}?"
-                if r.contrast is not None
-                else "choose a contrast k"
-            ),
+        k = r.contrast
+        titles = {  # two lines each: the longest method name fits a quarter of the figure
+            "c": f"{label}\nclass c = {r.target}",
+            "k": f"{label}\nclass k = {k}" if k is not None else "no contrast class\n(k: none)",
+            "c-k": f"why {r.target} and not {k}?\n$\\Phi_c - \\Phi_k$"
+            if k is not None
+            else "choose a contrast k\n",
         }
+        _show_shared([(im, r.maps.get(key, np.zeros((8, 8)))) for key, im in self._maps.items()])
         for key, im in self._maps.items():
-            _symmetric(im, r.maps.get(key, np.zeros((8, 8))))
             im.axes.set_title(titles[key], fontsize=10)
+        self.colorbar.set_label(UNITS.get(r.method, "relevance $R_i$"), fontsize=9)
         for c, bar in enumerate(self._bars):
             bar.set_height(max(float(r.probabilities[c]), 1e-6) - 1e-6)
             bar.set_color(

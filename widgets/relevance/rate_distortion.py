@@ -81,7 +81,7 @@ class RateDistortionPanel(LivePanel):
         (self._objective,) = axes[1].plot([], [], color="C0", label="$D + \\lambda\\|s\\|_1$")
         (self._dist,) = axes[1].plot([], [], color="C1", label="$D$")
         axes[1].set(xlabel="iteration", title="the objective (sampled)")
-        axes[1].legend(fontsize=8)
+        axes[1].legend(fontsize=8, loc="upper right")
         self._curves = {}
         for name in ("rde", "lrp", "integrated_gradients", "gradient", "random"):
             label = "random" if name == "random" else METHODS[name].label
@@ -93,6 +93,7 @@ class RateDistortionPanel(LivePanel):
                 lw=2.5 if name == "rde" else 1.5,
                 label=label,
             )
+        axes[2].axhline(0.01, color="0.4", lw=0.8, ls=":")  # the prompt's level D = 0.01
         axes[2].set(
             xlim=(0, 64),
             ylim=(0, 0.5),
@@ -100,7 +101,8 @@ class RateDistortionPanel(LivePanel):
             ylabel="distortion $D$",
             title="rate-distortion curve",
         )
-        axes[2].legend(fontsize=8)
+        # outside the axes: the curves start at the top left and fall to the right
+        axes[2].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
         self.figures = {"rde": fig}
         self.assemble(fig.canvas)
         self.start()

@@ -17,6 +17,8 @@ from widgets.relevance import (
     drawing_to_image,
     image_to_drawing,
 )
+from widgets.relevance._common import drawing_to_levels
+from widgets.relevance.explain import METHOD_BOX_HEIGHT
 
 
 def image(fig, k):
@@ -141,26 +143,144 @@ def test_model_and_source_controls(explain_panel):
     assert p.wait(30)
 
 
-def test_drawing_by_clicking_pixels(explain_panel, data):
+def mouse(panel, kind, col, row, *, buttons=1, **override):
+    """Send the drawing canvas the message a browser sends for a mouse event over pixel
+    ``(row, col)`` (through the canvas's message handler, as from a client)."""
+    canvas = panel.drawing.figure.canvas
+    x, y = panel.drawing.ax.transData.transform((col, row))
+    height = canvas.get_renderer().height
+    message = {
+        "type": kind,
+        "x": float(x),
+        "y": float(height - y),  # the browser counts from the top
+        "button": 0,
+        "buttons": buttons,
+        "modifiers": [],
+        "guiEvent": {},
+        **override,
+    }
+    canvas._handle_message(canvas, message, [])
+
+
+def stroke(panel, points):
+    """Press at the first ``(col, row)``, drag through the others, release at the last."""
+    mouse(panel, "button_press", *points[0])
+    for col, row in points[1:]:
+        mouse(panel, "motion_notify", col, row)
+    mouse(panel, "button_release", *points[-1], buttons=0)
+
+
+def test_drawing_with_the_mouse(explain_panel, data):
     p = explain_panel
     p.clear_button.click()
     assert p.wait(30) and p.state.drawing == "0" * 64 and p.state.source == "drawing"
-    p.pixels[9].click()  # row 1, col 1: grey
-    p.pixels[9].click()  # black
-    p.pixels[10].click()
+    # a vertical stroke down column 4, dragged in steps of a quarter pixel or of two pixels
+    stroke(p, [(4.0, r) for r in np.linspace(1.0, 7.0, 25)])
     assert p.wait(30) and p.state.ok
-    x = image(p.figures["maps"], 0)
-    assert x[1, 1] == 1.0 and x[1, 2] == 0.5 and x.sum() == 1.5
-    assert p.pixels[9].style.button_color == "#000000"
+    levels = drawing_to_levels(p.state.drawing)
+    assert np.array_equal(levels, p.drawing.levels)
+    assert np.all(levels[1:, 4] == 16)  # the stroke: the darkest grey level of the data
+    edge = np.zeros((8, 8), bool)
+    edge[1:, 3] = edge[1:, 5] = edge[0, 4] = True
+    assert np.all(levels[edge] == 4)  # the brush's soft edge, once per stroke
+    assert np.all(levels[~edge & (levels != 16)] == 0)
+    assert np.array_equal(image(p.figures["maps"], 0), levels / 16)
+    assert p.state.result.prediction == 1  # the shipped CNN reads the stroke as a 1
+    # a fast drag reports points far apart: the pixels between them are painted too
+    p.clear_button.click()
+    assert p.wait(30)
+    stroke(p, [(1.0, 2.0), (6.0, 2.0)])
+    assert p.wait(30) and np.all(drawing_to_levels(p.state.drawing)[2, 1:7] == 16)
+    # moving without the button pressed, or with another button, paints nothing
+    before = p.state.drawing
+    mouse(p, "motion_notify", 3.0, 5.0, buttons=0)
+    mouse(p, "button_press", 3.0, 5.0, button=2)
+    mouse(p, "motion_notify", 3.0, 6.0, buttons=4)
+    assert p.wait(30) and p.state.drawing == before
+    # Copy test digit: the drawing is the test digit exactly (the data have 17 grey levels)
     p.state.set(index=12)
     p.copy_button.click()
     assert p.wait(30)
-    assert np.abs(image(p.figures["maps"], 0) - data.x_test[12]).max() <= 0.25
+    assert np.array_equal(image(p.figures["maps"], 0), data.x_test[12])
     assert image_to_drawing(drawing_to_image(p.state.drawing)) == p.state.drawing
     with pytest.raises(ValueError, match="drawing must be 64 characters"):
         p.state.set(drawing="abc")
+    with pytest.raises(ValueError, match="drawing must be 64 characters"):
+        p.state.set(drawing="h" * 64)  # a grey level 17
     p.state.set(source="test")
     assert p.wait(30)
+
+
+#: Mouse messages a hostile or broken client may send: outside the image, not numbers, huge.
+HOSTILE_MOUSE = [
+    {"x": float("nan")},
+    {"y": float("inf")},
+    {"x": "abc"},
+    {"x": None},
+    {"x": 1e12, "y": -1e12},
+    {"x": -5.0},
+    {"y": 1e5},
+    {"x": True},
+    {"button": "left"},
+    {"buttons": None},
+    {"modifiers": "shift"},
+]
+
+
+@pytest.mark.parametrize("bad", HOSTILE_MOUSE, ids=[repr(b) for b in HOSTILE_MOUSE])
+def test_hostile_mouse_events_are_ignored(explain_panel, bad):
+    p = explain_panel
+    p.clear_button.click()
+    assert p.wait(30)
+    for kind in ("button_press", "motion_notify", "button_release", "dblclick", "scroll"):
+        mouse(p, kind, 3.0, 3.0, **bad)
+    # a stroke in progress ignores a bad point and goes on with the good ones
+    mouse(p, "button_press", 2.0, 2.0)
+    mouse(p, "motion_notify", 2.0, 3.0, **bad)
+    mouse(p, "button_release", 2.0, 2.0, buttons=0)
+    assert p.wait(30) and p.state.ok
+    levels = drawing_to_levels(p.state.drawing)
+    assert levels[2, 2] == 16 and levels.sum() == 16 + 4 * 4, bad
+
+
+def test_maps_share_one_symmetric_colour_scale(explain_panel):
+    p = explain_panel
+    for method, contrast in (("lrp", -2), ("gradient", 8), ("rde", -2)):
+        p.state.set(method=method, contrast=contrast, index=3, rde_iterations=20)
+        assert p.wait(60) and p.state.ok and set(p.state.result.maps) == {"c", "k", "c-k"}
+        images = [p.figures["maps"].axes[k].images[0] for k in (1, 2, 3)]
+        lo, hi = images[0].get_clim()
+        assert lo == -hi and hi > 0
+        assert all(im.get_clim() == (lo, hi) for im in images)  # shared by the compared maps
+        top = max(np.abs(m).max() for m in p.state.result.maps.values())
+        assert np.isclose(hi, top, rtol=1e-12)  # the largest |R_i| of the three sets the scale
+        assert images[0].colorbar is p.colorbar and p.colorbar.ax in p.figures["maps"].axes
+        assert p.colorbar.norm.vmin == lo and p.colorbar.norm.vmax == hi
+
+
+def test_switching_methods_keeps_the_page_height(explain_panel):
+    # the left column reserves the largest method's controls; figures have fixed sizes
+    p = explain_panel
+    sizes = []
+    for method in [*METHODS, "lrp"]:
+        for rule in ("epsilon", "alpha_beta", "zero"):
+            p.state.set(method=method, rule=rule, rde_iterations=20)
+            assert p.wait(60) and p.state.ok
+            shown = [
+                n
+                for n in dict.fromkeys(sum(METHOD_PARAMS.values(), ()))
+                if p.controls[n].layout.display != "none"
+            ]
+            assert len(shown) <= 3, shown  # what METHOD_BOX_HEIGHT reserves room for
+            sizes.append(
+                (
+                    p.method_box.layout.height,
+                    p.check.layout.min_height,
+                    *(tuple(f.get_size_inches()) for f in p.figures.values()),
+                )
+            )
+    assert len(set(sizes)) == 1, set(sizes)
+    assert p.method_box.layout.height == METHOD_BOX_HEIGHT
 
 
 @pytest.fixture
@@ -178,7 +298,16 @@ def test_compare_shows_every_method(compare, data):
     fig = p.figures["maps"]
     assert np.array_equal(image(fig, 0), data.x_test[9])
     grad = explain(load_model("cnn"), data.x_test[9], method="gradient", target=2)
-    assert np.allclose(image(fig, 1), grad)
+    # each map divided by its largest |R_i|, all on one symmetric scale with a colour bar
+    assert np.allclose(image(fig, 1), grad / np.abs(grad).max())
+    assert f"{np.abs(grad).max():.3g}" in fig.axes[1].get_title()
+    for k, name in enumerate(METHODS, start=1):
+        im = fig.axes[k].images[0]
+        assert im.get_clim() == (-1.0, 1.0), name
+        assert np.isclose(np.abs(image(fig, k)).max(), 1.0), name
+    # one colour bar, on the scale of every map
+    assert fig.axes[1].images[0].colorbar is p.colorbar and p.colorbar.ax in fig.axes
+    assert (p.colorbar.norm.vmin, p.colorbar.norm.vmax) == (-1.0, 1.0)
     p.controls["lam"].value = 0.02
     p.controls["model"].value = "mlp"
     assert p.wait(60) and p.state.ok and p.state.model == "mlp"
