@@ -160,7 +160,6 @@ def shallow_error_at(r: SmoothRates, c) -> np.ndarray:
 def _summary(r, two_d: bool) -> str:
     """The status text: what is measured, what is fitted, what is extrapolated."""
     d = 2 if two_d else 1
-    n = int(r.n_patches[-1])
     c_max = int(r.deep_complexity[-1])
     text = (
         f"<b>measured</b>: $N = {', '.join(str(int(v)) for v in r.n_patches)}$, "
