@@ -265,6 +265,8 @@ def test_measured_shallow_wins_extrapolated_deep_wins_beyond_the_crossover(smoot
 def test_no_crossover_for_s_at_most_2(smooth_panel, s):
     r = set_and_wait(smooth_panel, s=s)
     assert r.crossover is None and r.deep_fit.slope > r.shallow_fit.slope
+    assert np.all(shallow_error_at(r, r.deep_complexity) < r.deep_error)  # measured, too
+    assert "shallow interpolant is the smaller error" in smooth_panel.info.value
     x, _ = data(smooth_panel.figures["rates"], 6)
     assert x.size == 0 and "no crossover" in smooth_panel.info.value
 
