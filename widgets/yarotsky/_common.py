@@ -11,13 +11,13 @@ def sci(x: float, digits: int = 3) -> str:
     r"""``x`` as math text for inside ``$...$`` (matplotlib's mathtext and MathJax alike):
     ``1.53\times10^{-5}`` rather than ``1.53e-05``, which TeX typesets as "1.53e - 05".
 
-    >>> sci(1.52587890625e-05), sci(0.25), sci(0.0), sci(-3e8, 2)
-    ('1.53\\times10^{-5}', '0.25', '0', '-3\\times10^{8}')
+    >>> sci(1.52587890625e-05), sci(0.25), sci(0.0), sci(-3e8, 2), sci(1930.4, 2), sci(175.0)
+    ('1.53\\times10^{-5}', '0.25', '0', '-3\\times10^{8}', '1.9\\times10^{3}', '175')
     """
     if x == 0 or not math.isfinite(x):
         return "0" if x == 0 else str(x)
     exponent = math.floor(math.log10(abs(x)))
-    if -2 <= exponent <= 3:
+    if -2 <= exponent < max(digits, 1):  # plain digits; .g would switch to e-notation beyond
         return f"{x:.{digits}g}"
     mantissa = f"{x / 10.0**exponent:.{digits}g}"
     if mantissa.lstrip("-") == "10":  # rounding up to the next power

@@ -195,8 +195,9 @@ def _summary(r, two_d: bool) -> str:
     if r.crossover > c_max:
         return text + (
             f"<b>extrapolated</b> (shaded): the fitted lines cross at "
-            f"$C^* \\approx {sci(r.crossover, 2)}$, {r.crossover / c_max:.3g} times the largest "
-            f"network measured; beyond it the deep construction would win"
+            f"$C^* \\approx {sci(r.crossover, 2)}$, ${sci(r.crossover / c_max, 2)}$ times the "
+            f"largest network measured, at an error of about "
+            f"${sci(float(r.deep_fit(r.crossover)), 1)}$; beyond it the deep construction would win"
         )
     return text + (
         f"the fitted lines cross at $C^* \\approx {sci(r.crossover, 2)}$, inside the measured range"
