@@ -15,6 +15,7 @@ from course.yarotsky.constructions import (
     multiply_error_bound,
     polynomial,
 )
+from course.yarotsky.products import MultiplyComparison, multiply_comparison
 
 from ..figures import new_figure
 from ..live import LiveState
@@ -78,6 +79,7 @@ class ProductResult:
     poly_bound: float
     poly_depth: int
     poly_complexity: int
+    comparison: MultiplyComparison  # against a one-hidden-layer multiplier, as many weights
 
 
 @functools.lru_cache(maxsize=64)
@@ -132,12 +134,21 @@ class ProductState(LiveState):
             poly_bound=p.error_bound,
             poly_depth=p.network.depth,
             poly_complexity=complexity(p.network),
+            comparison=multiply_comparison(m),
         )
 
 
 def _window_label(a: float) -> str:
     """Tick label of the window's half side: ``1`` or ``2^{-k}``, in mathtext."""
     return "1" if a == 1.0 else f"2^{{{round(np.log2(a))}}}"
+
+
+def _compare(c: MultiplyComparison) -> str:
+    """Which multiplier is better, measured, and by what factor."""
+    ratio = c.shallow_error / c.deep_error
+    if ratio >= 1:
+        return f"<b>${sci(ratio, 2)}$ times</b> the deep error"
+    return f"<b>${sci(1 / ratio, 2)}$ times smaller</b> than the deep error"
 
 
 class ProductPanel(LivePanel):
@@ -184,6 +195,7 @@ class ProductPanel(LivePanel):
         self.start()
 
     def render(self, r: ProductResult):
+        c = r.comparison
         a, step = r.window, float(r.axis[1] - r.axis[0])
         self._im.set_data(r.error / r.bound)  # exact: the bound is a power of two
         self._im.set_extent((-a - step / 2, a + step / 2, -a - step / 2, a + step / 2))
@@ -214,6 +226,8 @@ class ProductPanel(LivePanel):
             f"max error on the grid: <b>${sci(r.max_error)}$</b> "
             f"$\\le 2^{{-2m}} = {sci(r.bound)}$<br>"
             f"on the axes $x = 0$ or $y = 0$: $\\max|\\tilde\\times| = {sci(r.zero_max)}$<br>"
+            f"one hidden layer (ridge interpolant, $C = {c.shallow_complexity}$): "
+            f"error ${sci(c.shallow_error)}$, {_compare(c)}<br>"
             f"polynomial by Horner's rule with multipliers: depth {r.poly_depth}, "
             f"$C = {r.poly_complexity}$<br>"
             f"max error <b>${sci(r.poly_error)}$</b> $\\le$ bound ${sci(r.poly_bound)}$"

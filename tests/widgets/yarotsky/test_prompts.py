@@ -344,3 +344,18 @@ def test_trained_widths_grow_with_k_and_with_a_smaller_tolerance():
         widths[tol] = r.width_needed
     assert np.all(widths[0.05] >= widths[0.2]) and np.any(widths[0.05] > widths[0.2])
     assert complexity(p.state.result.fits[-1].network) > 0
+
+
+def test_the_box_compares_with_a_shallow_multiplier_of_as_many_weights(product_panel):
+    # "the box compares it with a one-hidden-layer network with as many weights: the shallow one
+    # is better for small m, the deep one from a middle m on, by a factor that grows with m"
+    ratios = []
+    for m in range(0, 9):
+        r = set_and_wait(product_panel, m=m)
+        c = r.comparison
+        assert c.deep_error == r.max_error and c.shallow_complexity <= r.times_complexity
+        ratios.append(c.shallow_error / c.deep_error)
+        info = product_panel.info.value
+        assert f"$C = {c.shallow_complexity}$" in info
+        assert ("times smaller" in info) == (ratios[-1] < 1)
+    assert ratios[0] < 1 < ratios[-1] and np.all(np.diff(ratios[2:]) > 0)  # from m = 2 on
