@@ -2,7 +2,7 @@
 
 Modules: :mod:`.calculus` (composition, parallelisation and sums of networks),
 :mod:`.constructions` (tooth, sawtooth, square, multiplication, polynomials),
-:mod:`.squares` (:math:`x^2`: deep against shallow), :mod:`.smooth` and :mod:`.smooth2d` (rates
+:mod:`.squares` and :mod:`.products` (:math:`x^2` and :math:`xy`: deep against shallow), :mod:`.smooth` and :mod:`.smooth2d` (rates
 for :math:`C^s` functions in :math:`d = 1, 2`), :mod:`.depth` (how wide a shallow network must be
 to match a sawtooth).
 """
@@ -27,6 +27,7 @@ from .depth import (
     shallow_width_needed,
     train_shallow_steps,
 )
+from .products import multiply_comparison, shallow_multiply
 from .smooth import taylor_network
 from .smooth2d import smooth_rates_2d_steps, taylor_network_2d
 from .smooth_rates import shallow_interpolant, smooth_rates_steps
@@ -56,6 +57,8 @@ __all__ = [
     "shallow_width_needed",
     "train_shallow_steps",
     "shallow_interpolant",
+    "shallow_multiply",
+    "multiply_comparison",
     "smooth_rates_steps",
     "taylor_network",
     "smooth_rates_2d_steps",

@@ -20,7 +20,18 @@ from course.rates import RateFit, fit_rate
 
 from .smooth import _check_s, target, taylor_network
 
-__all__ = ["shallow_interpolant", "evaluate_shallow", "SmoothRates", "smooth_rates_steps"]
+__all__ = [
+    "shallow_interpolant",
+    "evaluate_shallow",
+    "SmoothRates",
+    "smooth_rates_steps",
+    "crossover",
+    "DEEP_FIT_POINTS",
+]
+
+#: The deep power law is fitted on this many of the largest networks (the smaller ones are
+#: pre-asymptotic: their multipliers and hat functions dominate the count of weights).
+DEEP_FIT_POINTS = 4
 
 
 # ----------------------------------------------------------------------------- shallow
@@ -118,7 +129,12 @@ class SmoothRates:
     shallow_error : ndarray
         Max error of the uniform piecewise-linear interpolant (one hidden layer).
     deep_fit, shallow_fit : RateFit or None
-        Fitted slopes (None while fewer than two points exist).
+        Fitted power laws (None while fewer than two points exist); the deep one on the
+        :data:`DEEP_FIT_POINTS` largest networks, the shallow one on all interpolants.
+    crossover : float or None
+        :func:`crossover` of the two fits: the :math:`C` where the fitted lines meet, or None
+        when the deep slope is not the steeper one. Beyond the measured range it is an
+        extrapolation, not a measurement.
     x : ndarray
         Evaluation grid (:math:`2^{12} + 1` points, the sup is taken there).
     f : ndarray
@@ -139,17 +155,42 @@ class SmoothRates:
     shallow_error: np.ndarray
     deep_fit: RateFit | None
     shallow_fit: RateFit | None
+    crossover: float | None
     x: np.ndarray = field(repr=False)
     f: np.ndarray = field(repr=False)
     deep_curve: np.ndarray = field(repr=False)
     shallow_curve: np.ndarray = field(repr=False)
 
 
-def _fit(c, e):
+def _fit(c, e, n_min=None):
     try:
-        return fit_rate(c, e)
+        return fit_rate(c, e, n_min=n_min)
     except ValueError:
         return None
+
+
+def crossover(deep: RateFit | None, shallow: RateFit | None) -> float | None:
+    r"""The size where two fitted power laws meet: beyond it the steeper one is smaller.
+
+    With :math:`e_d = c_d C^{a_d}` and :math:`e_s = c_s C^{a_s}`, :math:`a_d < a_s`,
+
+    .. math::
+
+        C^\ast = (c_s / c_d)^{1/(a_d - a_s)} .
+
+    Returns None when either fit is missing or the deep slope is not steeper.
+
+    Examples
+    --------
+    >>> from course.rates import RateFit
+    >>> deep = RateFit(slope=-4.0, constant=1e8, n_min=1, n_max=10, r2=1.0, n_points=2)
+    >>> shallow = RateFit(slope=-2.0, constant=1.0, n_min=1, n_max=10, r2=1.0, n_points=2)
+    >>> round(crossover(deep, shallow), 6)
+    10000.0
+    """
+    if deep is None or shallow is None or deep.slope >= shallow.slope:
+        return None
+    return float((shallow.constant / deep.constant) ** (1.0 / (deep.slope - shallow.slope)))
 
 
 def smooth_rates_steps(s: int, *, n_values=(1, 2, 4, 8, 16, 32), n_grid: int = 4097):
@@ -198,6 +239,8 @@ def smooth_rates_steps(s: int, *, n_values=(1, 2, 4, 8, 16, 32), n_grid: int = 4
             if w == width:
                 shallow_curve = values[: x.size]
         order = np.argsort(sh_c)
+        deep_fit = _fit(deep_c, deep_e, n_min=deep_c[max(0, len(deep_c) - DEEP_FIT_POINTS)])
+        shallow_fit = _fit(np.array(sh_c)[order], np.array(sh_e)[order])
         partial = SmoothRates(
             s=s,
             theorem_slope=-float(s),
@@ -208,8 +251,9 @@ def smooth_rates_steps(s: int, *, n_values=(1, 2, 4, 8, 16, 32), n_grid: int = 4
             deep_bound=np.array(deep_b),
             shallow_complexity=np.array(sh_c)[order],
             shallow_error=np.array(sh_e)[order],
-            deep_fit=_fit(deep_c, deep_e),
-            shallow_fit=_fit(np.array(sh_c)[order], np.array(sh_e)[order]),
+            deep_fit=deep_fit,
+            shallow_fit=shallow_fit,
+            crossover=crossover(deep_fit, shallow_fit),
             x=x,
             f=fx,
             deep_curve=curve,

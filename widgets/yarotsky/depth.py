@@ -15,6 +15,7 @@ from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import FloatRange, IntRange, param
+from ._common import legend_below
 
 
 class DepthState(LiveState):
@@ -40,7 +41,7 @@ class DepthPanel(LivePanel):
     def __init__(self, **values):
         super().__init__(
             DepthState(compute_now=False, **values),
-            title="Depth separation: shallow width needed for g_k",
+            title="Depth separation: the shallow width needed for gₖ",
             show_progress=True,
         )
         fig, ax = new_figure(440, 380)
@@ -51,16 +52,27 @@ class DepthPanel(LivePanel):
             [], [], "s--", color="k", ms=4, label="exact representation: $2^k$"
         )
         (self._deep,) = ax.plot([], [], "^-", color="C0", label="deep: width 3, depth $k+1$")
-        ax.legend(loc="upper left", fontsize=8)
+        legend_below(ax, ncol=1)
+        self._message = ax.text(
+            0.03,
+            0.97,
+            "",
+            transform=ax.transAxes,
+            ha="left",
+            va="top",
+            fontsize=8.5,
+            bbox=dict(boxstyle="round", fc="white", ec="0.7"),
+        )
         ffig, fax = new_figure(420, 380)
         (self._g,) = fax.plot([], [], color="k", lw=1, label="$g_k$")
         (self._fit,) = fax.plot([], [], color="C1", lw=1.2, label="trained shallow")
         fax.set(xlabel="$x$", xlim=(0, 1), ylim=(-0.2, 1.2))
-        fax.legend(loc="upper right", fontsize=8)
-        self.table = W.HTML()
-        self.info = W.HTML(
+        legend_below(fax)
+        self.table = W.HTMLMath()
+        self.info = W.HTMLMath(
             "Press <b>Train</b>: for each $k$, shallow networks of doubling width are trained "
-            "until the RMS error reaches the tolerance (about 10 s; remembered)."
+            "until the RMS error reaches the tolerance (about 10 s; remembered).",
+            layout=W.Layout(width="330px"),
         )
         self.figures = {"widths": fig, "fit": ffig}
         left = self.control_box(extra=[self.info])
@@ -68,24 +80,44 @@ class DepthPanel(LivePanel):
         self.start()
 
     def render_not_computed(self):
-        for line in (self._trained, self._bound, self._deep, self._g, self._fit):
-            line.set_data([], [])
-        self._trained.axes.set_title("press Train")
-        self._fit.axes.set_title("")
+        """Before training: what is known without it (the exact width 2^k, the deep width 3 and
+        g_k itself), and in the axes what Train will add."""
+        k_max, tol = self.state.k_max, self.state.tol
+        ks = np.arange(1, k_max + 1)
+        self._trained.set_data([], [])
+        self._fit.set_data([], [])
+        self._show_known(ks)
+        self._message.set_text(
+            f"not trained yet: press Train to find, for $k = 1, \\dots, {k_max}$,\n"
+            f"the smallest trained width with RMS error $\\leq {tol:g}$"
+        )
+        self._message.set_visible(True)
+        self._trained.axes.set_title("exact width $2^k$ and deep width 3")
+        self._fit.axes.set_title(f"$g_{{{k_max}}}$; the trained fit appears here")
         self.table.value = ""
+
+    def _show_known(self, ks):
+        ks = np.asarray(ks)
+        self._bound.set_data(ks, 2.0**ks)
+        self._deep.set_data(ks, np.full(len(ks), 3))
+        ax = self._trained.axes
+        ax.set_xlim(0.5, max(ks) + 0.5)
+        ax.set_xticks(ks)
+        ax.set_ylim(1, 4 * 2.0 ** max(ks))
+        x = np.linspace(0.0, 1.0, 2049)
+        self._g.set_data(x, sawtooth(int(ks[-1]))(x)[:, 0])
 
     def render(self, r: DepthSeparation):
         if len(r.ks) == 0:
             return
         ks = r.ks
+        self._message.set_visible(False)
+        self._show_known(np.arange(1, self.state.k_max + 1))
         self._trained.set_data(ks, r.width_needed)
-        self._bound.set_data(ks, r.bound)
-        self._deep.set_data(ks, np.full(len(ks), 3))
         ax = self._trained.axes
-        ax.set_xlim(0.5, max(ks) + 0.5)
         top = np.nanmax(np.concatenate([r.width_needed, r.bound.astype(float), [4.0]]))
-        ax.set_ylim(1, 2 * top)
-        ax.set_title(f"RMS error $\\leq$ {r.tol:g}")
+        ax.set_ylim(1, max(4 * 2.0**self.state.k_max, 2 * top))
+        ax.set_title(f"RMS error $\\leq {r.tol:g}$")
         last = r.fits[-1]
         x = np.linspace(0.0, 1.0, 2049)
         self._g.set_data(x, sawtooth(last.k)(x)[:, 0])
@@ -104,7 +136,7 @@ class DepthPanel(LivePanel):
         )
         self.table.value = (
             "<table style='border-collapse:collapse' cellpadding='4'>"
-            "<tr><th>k</th><th>pieces of g_k</th><th>width for exact g_k</th>"
-            "<th>trained width needed</th><th>its RMS error</th><th>C deep</th>"
-            "<th>C shallow</th></tr>" + rows + "</table>"
+            "<tr><th>$k$</th><th>pieces of $g_k$</th><th>width for exact $g_k$</th>"
+            "<th>trained width needed</th><th>its RMS error</th><th>$C$ deep</th>"
+            "<th>$C$ shallow</th></tr>" + rows + "</table>"
         )

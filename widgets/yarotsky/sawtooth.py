@@ -19,7 +19,7 @@ from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import IntRange, param
-from ._common import S_MAX
+from ._common import S_MAX, legend_below
 
 
 @dataclass(frozen=True)
@@ -66,12 +66,12 @@ class SawtoothPanel(LivePanel):
     """The sawtooth :math:`g_s`, its pieces counted from the network, and the network drawn."""
 
     def __init__(self, **values):
-        super().__init__(SawtoothState(compute_now=False, **values), title="The sawtooth g_s")
+        super().__init__(SawtoothState(compute_now=False, **values), title="The sawtooth g\u209b")
         fig, ax = new_figure(440, 330)
         (self._curve,) = ax.plot([], [], lw=1.2, color="C0", label="$g_s$ (network)")
         (self._kinks,) = ax.plot([], [], "o", ms=3, color="C3", label="breakpoints found")
         ax.set(xlim=(0, 1), ylim=(-0.05, 1.1), xlabel="$x$")
-        ax.legend(loc="upper right", fontsize=8)
+        legend_below(ax)
         graph, gax = new_figure(440, 330)
         self._graph = GraphArtist(gax)
         self.info = W.HTMLMath(layout=W.Layout(width="330px"))

@@ -240,3 +240,40 @@ def test_depth_separation_table():
 def test_bad_arguments_raise_value_errors_naming_them(call, word):
     with pytest.raises(ValueError, match=word):
         call()
+
+
+# ----------------------------------------------------------------------------- xy rates
+@pytest.mark.parametrize("n", [1, 3, 8, 13])
+def test_shallow_multiplier_error_is_one_over_n_squared(n):
+    from course.yarotsky.products import shallow_multiply
+
+    net = shallow_multiply(n)
+    assert net.depth == 2 and net.widths == (2, 2 * n, 1)
+    g = np.arange(-n, n + 1) / n  # contains the points where the error peaks
+    xx, yy = np.meshgrid(g, g)
+    pts = np.c_[xx.ravel(), yy.ravel()]
+    err = net(pts)[:, 0] - pts[:, 0] * pts[:, 1]
+    # each interpolant of u^2 overestimates by at most h^2/4 = 4/n^2; the difference over 4
+    # reaches 1/n^2 where x + y is a midpoint and x - y a node (rounding: 1e-13)
+    assert np.max(np.abs(err)) == pytest.approx(1.0 / n**2, rel=1e-12, abs=1e-13)
+    rng = np.random.default_rng(0)
+    pts = rng.uniform(-1, 1, (2000, 2))
+    assert np.max(np.abs(net(pts)[:, 0] - pts[:, 0] * pts[:, 1])) <= 1.0 / n**2 + 1e-13
+
+
+def test_deep_multiplier_overtakes_shallow_exponentially():
+    from course.yarotsky.products import multiply_comparison
+
+    rs = [multiply_comparison(m) for m in range(0, 11)]
+    deep = np.array([r.deep_error for r in rs])
+    np.testing.assert_array_equal(deep, 2.0 ** (-2 * np.arange(11)))  # Proposition 3, attained
+    assert all(r.shallow_complexity <= r.deep_complexity for r in rs)
+    shallow = np.array([r.shallow_error for r in rs])
+    np.testing.assert_allclose(shallow, [1 / r.shallow_pieces**2 for r in rs], rtol=1e-9)
+    ratio = shallow / deep
+    # m = 0, 1 are degenerate (f_0(t) = |t|); from m = 2 on the deep advantage grows with
+    # every m, towards 4 per step (2^-2m against 1/n^2 with n ~ C/8 ~ 45m/8)
+    assert np.all(np.diff(ratio[2:]) > 0)
+    assert 2.5 < ratio[-1] / ratio[-2] < 4.0
+    assert ratio[0] < 1 < ratio[-1]  # shallow first, deep from some m on
+    assert ratio[-1] > 100

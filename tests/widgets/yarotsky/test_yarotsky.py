@@ -82,7 +82,9 @@ def test_product_panel_error_surface_and_polynomial(panels, m, poly):
     assert p.wait(30) and p.state.ok
     r = p.state.result
     assert r.m == m and r.poly == poly
+    # the image shows the error in units of the bound 2^-2m (a power of two: exact)
     surface = np.asarray(p.figures["surface"].axes[0].images[0].get_array(), float)
+    surface = surface * multiply_error_bound(m)
     np.testing.assert_array_equal(surface, r.error)
     assert -multiply_error_bound(m) - 1e-14 <= surface.min() and surface.max() <= 1e-14
     mid = surface.shape[0] // 2  # the axes x = 0 and y = 0 lie on the odd grid
