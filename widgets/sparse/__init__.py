@@ -6,6 +6,11 @@ r"""Lecture 04, best N-term approximation: wavelets versus shearlets on cartoon-
   sorted once per image and system, only the synthesis runs per N).
 - :class:`AtomPanel`: one shearlet (scale j, shear k, cone) in space and in frequency, and where
   its large coefficients sit on the cartoon's edge.
+- :class:`ScalePanel`: the mechanism: coefficients above a threshold at each scale j, and the
+  largest one, for wavelets and shearlets, against :math:`2^j`, :math:`2^{j/2}`,
+  :math:`2^{-j}`, :math:`2^{-3j/4}`.
+- :class:`ResolutionPanel`: the same cartoon at 128 to 1024 pixels a side, the shearlet/wavelet
+  error ratio against N (a background job on a button, shared by every student).
 - :class:`RatePanel`: log-log error against N for all systems, fitted slopes on a stated range,
   the theory lines, and (button) ReLU networks trained in the background, error against nonzero
   weights, on the same axes.
@@ -16,6 +21,8 @@ from .atoms import AtomPanel, AtomState
 from .cartoon import CartoonPanel, CartoonState
 from .nterm import NTermPanel, NTermState
 from .rates import RatePanel, RateState
+from .resolution import ResolutionPanel, ResolutionState
+from .scales import ScalePanel, ScaleState
 
 __all__ = [
     "CartoonState",
@@ -26,6 +33,10 @@ __all__ = [
     "AtomPanel",
     "RateState",
     "RatePanel",
+    "ScaleState",
+    "ScalePanel",
+    "ResolutionState",
+    "ResolutionPanel",
     "SIZE",
     "SYSTEM_NAMES",
 ]

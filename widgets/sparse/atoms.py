@@ -13,7 +13,7 @@ from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import Choice, IntRange, param
-from ._common import _cartoon
+from ._common import _cartoon, sig3
 
 
 # ================================================================================= atoms
@@ -121,6 +121,6 @@ class AtomPanel(LivePanel):
         self._coef.set_clim(0, float(r.coefficients.max()) or 1.0)
         length, width = r.extent
         self._a1.set_title(
-            f"$\\psi$ {r.label}\nlength {length:.1f} px, width {width:.1f} px", fontsize=9
+            f"$\\psi$ {r.label}\nlength {sig3(length)} px, width {sig3(width)} px", fontsize=9
         )
         self._a2.set_title("$\\hat\\psi$ (window in frequency)", fontsize=9)
