@@ -54,6 +54,8 @@ class CartoonPanel(LivePanel):
         )
         ax2.set(title="zoom on the edge: pixel cell averages", xticks=[], yticks=[])
         ax2.grid(False)
+        bar = fig.colorbar(self._im, ax=[ax, ax2], shrink=0.8)
+        bar.set_label("grey value $f$")
         self._ax = ax
         self.figures = {"image": fig}
         self.assemble(fig.canvas)

@@ -109,14 +109,19 @@ class NTermPanel(LivePanel):
         for ax in axes.ravel():
             ax.set(xticks=[], yticks=[])
             ax.grid(False)
-        # the colour bar of the error images, in the free cell under the original
+        # one colour bar per row: grey values of f and f_N; the error images' common scale
+        top = fig.colorbar(self._original, ax=list(axes[0, :]), shrink=0.85, pad=0.01)
+        top.ax.tick_params(labelsize=7)
+        top.set_label("$f$, $f_N$", fontsize=8)
+        self._colorbar = fig.colorbar(
+            self._errs["fourier"], ax=list(axes[1, 1:]), shrink=0.85, pad=0.01, extend="max"
+        )
+        self._colorbar.ax.tick_params(labelsize=7)
+        self._colorbar.set_label("$|f - f_N|$", fontsize=8)
+        # the free cell under the original says what N and the errors are
         key = axes[1, 0]
         key.set_axis_off()
-        cax = key.inset_axes((0.55, 0.04, 0.12, 0.92))
-        self._colorbar = fig.colorbar(self._errs["fourier"], cax=cax, extend="max")
-        self._colorbar.ax.tick_params(labelsize=7)
-        self._colorbar.ax.yaxis.set_ticks_position("left")
-        key.text(0.2, 0.5, "$|f - f_N|$", rotation=90, ha="center", va="center", fontsize=9)
+        self._key = key.text(0.5, 0.5, "", ha="center", va="center", fontsize=9)
         self._fig = fig
         self.figures = {"approximations": fig}
         self.assemble(fig.canvas)
@@ -133,6 +138,7 @@ class NTermPanel(LivePanel):
             self._errs[s].set_clim(0, top)
             how = " (IHT)" if s in r.pursued else ""
             ax.set_title(f"{r.labels[s]}\nerror {sig3(r.errors[s])}{how}", fontsize=8)
-        self._fig.suptitle(
-            f"$N = {r.n_terms}$ terms; error $= \\|f - f_N\\|_2 / \\|f\\|_2$", fontsize=10
+        self._key.set_text(
+            f"$N = {r.n_terms}$ terms\n\nerror in the titles:\n$\\|f - f_N\\|_2 / \\|f\\|_2$\n\n"
+            "below: $|f - f_N|$,\none colour scale"
         )
