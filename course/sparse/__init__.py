@@ -30,7 +30,16 @@ from .pursuit import PURSUIT_ITERATIONS, PURSUIT_TOL, iterative_hard_thresholdin
 from .resolution import ResolutionStudy, resolution_study, resolution_study_steps
 from .scales import ScaleCounts, scale_counts, scale_labels
 from .shearlets import DecimatedShearletSystem, ShearletSystem, shearlet_system
-from .tables import THEORY, error_table, rate_table, slopes_line
+from .tables import (
+    THEORY,
+    error_table,
+    gap_line,
+    rate_table,
+    resolution_table,
+    scale_table,
+    sig3,
+    slopes_line,
+)
 
 __all__ = [
     "Cartoon",
@@ -67,4 +76,8 @@ __all__ = [
     "error_table",
     "rate_table",
     "slopes_line",
+    "gap_line",
+    "scale_table",
+    "resolution_table",
+    "sig3",
 ]

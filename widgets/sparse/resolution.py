@@ -30,7 +30,8 @@ class ResolutionState(LiveState):
     starts_on = "button"
     start_label = "Run study"
     cache_size = 3
-    cache_shared = True  # the same for every student: ./mathdl warm computes it before class
+    cache_shared = True  # the same for every student
+    warm_button = True  # ./mathdl warm runs the study before class (widgets.cache.warm)
 
     up_to = param(Choice(default=1024, options=UP_TO, label="sides up to"))
 
