@@ -1,9 +1,10 @@
 r"""Lecture 04, best N-term approximation: wavelets versus shearlets on cartoon-like images.
 
 - :class:`CartoonPanel`: the cartoon-like image :math:`f_0 + f_1\chi_B` and its edge.
-- :class:`NTermPanel`: an N slider (log scale) and the N-term approximations side by side in
-  Fourier, wavelets, decimated shearlets and curvelets, each with its error (coefficients are
-  sorted once per image and system, only the synthesis runs per N).
+- :class:`NTermPanel`: an N slider (log scale), the original and the N-term approximations side
+  by side in Fourier, wavelets, decimated shearlets and curvelets, each with its error, and
+  under each its error image :math:`|f - f_N|` on one colour scale (coefficients are sorted once
+  per image and system, only the synthesis runs per N).
 - :class:`AtomPanel`: one shearlet (scale j, shear k, cone) in space and in frequency, and where
   its large coefficients sit on the cartoon's edge.
 - :class:`ScalePanel`: the mechanism: coefficients above a threshold at each scale j, and the

@@ -60,16 +60,36 @@ class ResolutionPanel(LivePanel):
         a2.set(xlabel="image side (pixels)", ylabel="smallest ratio over $N$")
         a2.set_title("the shearlets' largest lead", fontsize=9)
         self._a1, self._a2 = a1, a2
+        self._empty = a1.text(
+            0.5, 0.5, "", transform=a1.transAxes, ha="center", va="center", fontsize=10
+        )
+        a1.set_yscale("log")
+        a1.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+        a1.yaxis.set_minor_formatter(NullFormatter())
+        self._frame(SIZES)
         self.figures = {"resolution": fig}
         self.assemble(fig.canvas)
         self.start()
+
+    def _frame(self, sides):
+        """Axes limits for the sides of a study (before any result: the planned ones)."""
+        a2 = self._a2
+        a2.set_xlim(min(sides) / 1.4, max(sides) * 1.4)
+        a2.set_xticks(list(sides), [str(s) for s in sides])
+        a2.minorticks_off()
+        self._a1.set_xlim(40, 4000)
 
     def render_not_computed(self):
         for line in self._ratio.values():
             line.set_data([], [])
             line.set_label("_")
         self._best.set_data([], [])
-        self._a1.set_title("not computed yet: press Run study", fontsize=9)
+        self._frame(SIZES[: list(UP_TO).index(self.state.up_to) + 2])
+        self._a1.set_title("not computed yet", fontsize=9)
+        self._empty.set_text("press Run study\n(./mathdl warm runs it before class)")
+        self._a1.set_ylim(0.7, 3.0)
+        self._a1.set_yticks([0.7, 1, 1.5, 2, 3])
+        self._a2.set_ylim(0.6, 1.1)
         if self._a1.get_legend() is not None:
             self._a1.get_legend().remove()
 
@@ -85,7 +105,6 @@ class ResolutionPanel(LivePanel):
         a1, a2 = self._a1, self._a2
         ratios = r.ratio[np.isfinite(r.ratio)]
         a1.set_xlim(r.n_terms.min() * 0.8, r.n_terms.max() * 1.25)
-        a1.set_yscale("log")
         a1.set_ylim(min(ratios.min(), 1.0) * 0.9, max(ratios.max(), 1.0) * 1.1)
         a1.set_yticks(
             [
@@ -94,16 +113,13 @@ class ResolutionPanel(LivePanel):
                 if a1.get_ylim()[0] <= t <= a1.get_ylim()[1]
             ]
         )
-        a1.yaxis.set_major_formatter(FormatStrFormatter("%g"))
-        a1.yaxis.set_minor_formatter(NullFormatter())
         a1.set_title(
             "below 1: the shearlets win (iterative hard thresholding);\n"
             "wavelets db4, both down to an 8 $\\times$ 8 coarse grid",
             fontsize=9,
         )
-        a2.set_xlim(min(r.planned) / 1.4, max(r.planned) * 1.4)
-        a2.set_xticks(list(r.planned), [str(s) for s in r.planned])
-        a2.minorticks_off()
+        self._empty.set_text("")
+        self._frame(r.planned)
         best = r.best_ratio
         a2.set_ylim(best.min() - 0.05, best.max() + 0.05)
         if a1.get_legend() is not None:

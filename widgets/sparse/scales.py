@@ -7,16 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from matplotlib.ticker import LogFormatter
+from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 
 from course.sparse.scales import ScaleCounts, scale_counts
 
 from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
-from ..params import Choice, FloatRange, IntRange, param
+from ..params import Choice, IntRange, param
 from ._common import _cartoon, sig3
 
+#: Thresholds offered, as fractions of each scale's largest coefficient (exact values).
+THRESHOLDS = (0.01, 0.03, 0.1, 0.3)
 #: Image sides offered, with the shearlet scales used (log2(side) - 4, as at 256 x 256).
 SIDES = {128: "128 (3 scales)", 256: "256 (4 scales)", 512: "512 (5 scales)"}
 
@@ -36,9 +38,7 @@ class ScaleState(LiveState):
     cache_size = 16
     cache_shared = True  # the same for every student
 
-    threshold = param(
-        FloatRange(default=0.1, min=0.01, max=0.5, log=True, label="threshold $\\tau$")
-    )
+    threshold = param(Choice(default=0.1, options=THRESHOLDS, label="threshold $\\tau$"))
     side = param(Choice(default=256, options=SIDES, label="image side"))
     seed = param(IntRange(default=0, min=0, max=50, label="cartoon seed", advanced=True))
 
@@ -78,9 +78,10 @@ class ScalePanel(LivePanel):
         (self._slref,) = a2.semilogy([], [], "k-.", lw=1, label="$2^{-3j/4}$")
         a1.set(xlabel="scale $j$ (atoms $2^{-j}$ of the side wide)", ylabel="coefficients")
         a2.set(xlabel="scale $j$", ylabel="largest $|c|$ at scale $j$")
-        for ax in (a1, a2):  # 600, not 6 x 10^2
-            ax.yaxis.set_major_formatter(LogFormatter(labelOnlyBase=False))
-            ax.yaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(2, 1)))
+        for ax in (a1, a2):  # 600 and 0.6, not 6 x 10^2 and 6e-01
+            ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 4.0)))
+            ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+            ax.yaxis.set_minor_formatter(NullFormatter())
         self._a1, self._a2 = a1, a2
         self.figures = {"scales": fig}
         self.assemble(fig.canvas)
