@@ -127,7 +127,7 @@ def slopes_line(comparison: Comparison) -> str:
 
 
 def gap_line(comparison: Comparison, *, against: str = "wavelet") -> str:
-    r"""How far each frame lies below (or above) ``against`` at the first and the last N, and
+    r"""How far each other system lies below (or above) ``against`` at the first and last N, and
     where it crosses below it, in one Markdown sentence.
 
     Examples

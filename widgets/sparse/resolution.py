@@ -20,7 +20,7 @@ from ._common import sig3
 UP_TO = {
     256: "256 (seconds)",
     512: "512 (half a minute)",
-    1024: "1024 (minutes)",
+    1024: "1024 (minutes, 4 GB)",
 }
 
 
