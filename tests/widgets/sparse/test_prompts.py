@@ -320,3 +320,37 @@ def test_resolution_study_up_to_512_the_lead_grows_and_the_range_doubles_again()
     assert r.best_ratio[2] < r.best_ratio[1] < r.best_ratio[0]
     assert r.last_win[2] >= 2 * r.last_win[1] >= 4 * r.last_win[0] > 0
     _clean(p)
+
+
+def test_stop_ends_the_training_at_the_next_step(rates):
+    import threading
+
+    p = rates
+    p.controls["method"].value = "largest"
+    assert p.wait(60)
+    started = threading.Event()
+    p.state.observe(
+        lambda ch: started.set() if getattr(ch["new"], "relu", None) is not None else None,
+        names="result",
+    )
+    p.state.train(steps=100000, sizes=((4,), (8,)))
+    assert started.wait(120)  # a partial sweep has arrived: the first network trains
+    p.stop_button.click()
+    assert p.wait(60) and not p.state.busy
+    sweep = p.state.result.relu
+    assert sweep is None or len(sweep.fits) < 2  # stopped long before the planned steps
+
+
+@pytest.mark.parametrize(
+    "make",
+    [CartoonPanel, AtomPanel, NTermPanel, RatePanel, ScalePanel, ResolutionPanel],
+    ids=lambda c: c.__name__,
+)
+def test_every_panel_fits_1280_px_beside_its_controls(make):
+    # controls column 330 px (widgets.panel) + figure + the page's margins (2 x 15 px)
+    p = make()
+    p.state.cancel()  # only the figures' sizes are read
+    assert p.wait(60)
+    for fig in p.figures.values():
+        width = fig.get_size_inches()[0] * fig.dpi
+        assert 330 + width + 30 <= 1280, width
