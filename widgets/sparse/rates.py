@@ -191,11 +191,14 @@ class RatePanel(LivePanel):
         xs, ys = [n], [c.error for c in comp.curves] + list(r.theory.values())
         if r.relu is not None:
             self._relu.set_data(r.relu.n_weights, r.relu.errors)
-            self._relu.set_label(
-                f"ReLU networks ($x$ = nonzero weights), {len(r.relu.fits)} trained in "
-                f"{sig3(r.relu_seconds)} s"
-            )
             cur = r.relu.current
+            took = f"{sig3(r.relu_seconds)} s"
+            done = len(r.relu.fits)
+            self._relu.set_label(
+                f"ReLU networks ($x$ = nonzero weights): {done} done, training for {took}"
+                if cur
+                else f"ReLU networks ($x$ = nonzero weights): {done} trained in {took}"
+            )
             self._relu_now.set_data([cur.n_weights] if cur else [], [cur.error] if cur else [])
             xs.append(np.asarray(r.relu.n_weights, dtype=float))
             ys.append(np.asarray(r.relu.errors, dtype=float))
