@@ -116,7 +116,8 @@ def install(directory=None):
 
 
 def warm(numbers=None, *, directory=None, timeout: float = 600.0) -> dict:
-    """Compute every lecture's panels at their default parameters into the shared store.
+    """Compute every lecture's panels at their default parameters into the shared store
+    (states started by a button too, when they declare ``warm_button = True``).
 
     Returns ``{lecture stem: number of panels computed}``.
     """
@@ -144,6 +145,10 @@ def warm(numbers=None, *, directory=None, timeout: float = 600.0) -> dict:
                     if isinstance(obj, type) and issubclass(obj, LivePanel):
                         panels.append(obj())
         for panel in panels:
+            # a shared job on a button is warmed only where its state asks for it
+            # (``warm_button = True``): other button jobs (training) stay for the class
+            if panel.state.starts_on == "button" and getattr(panel.state, "warm_button", False):
+                panel.state.trigger()
             panel.wait(timeout)
         done[lec.stem] = len(panels)
         print(f"{lec.stem}: {len(panels)} panels computed; {len(store)} results stored", flush=True)

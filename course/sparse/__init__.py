@@ -5,7 +5,9 @@ digital cone-adapted shearlet system (Parseval, undecimated and decimated), and
 ``course.sparse.frames`` gives every system (Fourier, wavelets, shearlets, curvelets) one frame
 interface (analysis, synthesis, redundancy, orthonormal or not), ``course.sparse.pursuit`` is
 iterative hard thresholding, ``course.sparse.nterm`` computes N-term approximations and their
-rates (``course.sparse.tables`` writes them as the lecture's tables), and ``course.sparse.relu`` trains a ReLU network on the same image.
+rates (``course.sparse.tables`` writes them as the lecture's tables), ``course.sparse.scales`` counts the significant coefficients per scale (the mechanism
+behind the rates), ``course.sparse.resolution`` repeats the comparison at several image sizes, and
+``course.sparse.relu`` trains a ReLU network on the same image.
 """
 
 from .cartoon import Cartoon, cartoon
@@ -25,8 +27,19 @@ from .nterm import (
     theory_rates,
 )
 from .pursuit import PURSUIT_ITERATIONS, PURSUIT_TOL, iterative_hard_thresholding, l2_norm
+from .resolution import ResolutionStudy, resolution_study, resolution_study_steps
+from .scales import ScaleCounts, scale_counts, scale_labels
 from .shearlets import DecimatedShearletSystem, ShearletSystem, shearlet_system
-from .tables import THEORY, error_table, rate_table, slopes_line
+from .tables import (
+    THEORY,
+    error_table,
+    gap_line,
+    rate_table,
+    resolution_table,
+    scale_table,
+    sig3,
+    slopes_line,
+)
 
 __all__ = [
     "Cartoon",
@@ -53,8 +66,18 @@ __all__ = [
     "DecimatedShearletSystem",
     "ShearletSystem",
     "shearlet_system",
+    "ResolutionStudy",
+    "resolution_study",
+    "resolution_study_steps",
+    "ScaleCounts",
+    "scale_counts",
+    "scale_labels",
     "THEORY",
     "error_table",
     "rate_table",
     "slopes_line",
+    "gap_line",
+    "scale_table",
+    "resolution_table",
+    "sig3",
 ]

@@ -96,12 +96,18 @@ def _fourier(shape, **_) -> Frame:
     return Frame("fourier", "Fourier (ONB, 1\u00d7)", shape, n0 * n1, analyze, synthesize, True)
 
 
+def _wavelet_level(shape, w) -> int:
+    """Decomposition levels of the wavelet basis: down to an 8 x 8 coarse grid, like the
+    shearlets' coarse part (at least 1)."""
+    return max(min(pywt.dwtn_max_level(shape, w), int(np.log2(min(shape) / 8))), 1)
+
+
 def _wavelet(shape, *, wavelet="db4", level=None, **_) -> Frame:
     w = pywt.Wavelet(wavelet)
     if not w.orthogonal:
         raise ValueError(f"wavelet must be an orthonormal family; got {wavelet!r}")
-    if level is None:  # down to an 8 x 8 coarse grid, like the shearlets' coarse part
-        level = max(min(pywt.dwtn_max_level(shape, w), int(np.log2(min(shape) / 8))), 1)
+    if level is None:
+        level = _wavelet_level(shape, w)
     if any(s % 2**level for s in shape):
         raise ValueError(
             f"image sides must be divisible by 2**level = {2**level} for an orthonormal "

@@ -9,7 +9,34 @@ import numpy as np
 
 from .nterm import Comparison, _fit
 
-__all__ = ["THEORY", "rate_table", "error_table", "slopes_line"]
+__all__ = [
+    "THEORY",
+    "sig3",
+    "rate_table",
+    "error_table",
+    "slopes_line",
+    "gap_line",
+    "scale_table",
+    "resolution_table",
+]
+
+
+def sig3(x: float) -> str:
+    r"""A number as every table, label and title of lecture 04 shows it: 3 significant digits,
+    trailing zeros kept (0.100 beside 0.0927); below 0.001 or from 10^4 on in math,
+    ``$1.23\times10^{-5}$``.
+
+    >>> sig3(0.1), sig3(0.09274), sig3(-0.5931), sig3(1.234e-5), sig3(3568)
+    ('0.100', '0.0927', '-0.593', '$1.23\\times10^{-5}$', '3570')
+    """
+    x = float(x)
+    if 100 <= abs(x) < 1e4:
+        return f"{round(x, 2 - int(np.floor(np.log10(abs(x))))):.0f}"
+    if x == 0 or 1e-3 <= abs(x) < 100:
+        return f"{x:#.3g}".rstrip(".")
+    mantissa, exponent = f"{x:.2e}".split("e")
+    return f"${mantissa}\\times10^{{{int(exponent)}}}$"
+
 
 #: The continuum rate of each system on cartoon-like functions (Markdown).
 THEORY = {
@@ -37,7 +64,7 @@ def rate_table(comparison: Comparison) -> str:
         if c.fit is None:
             slope, span = "—", "fewer than two points"
         else:
-            slope, span = f"{c.fit.slope:.2f}", f"${c.fit.n_min:g} \\le N \\le {c.fit.n_max:g}$"
+            slope, span = sig3(c.fit.slope), f"${c.fit.n_min:g} \\le N \\le {c.fit.n_max:g}$"
         rows.append(f"| {c.label} | {slope} | {span} | {THEORY[c.system]} |")
     return "\n".join(rows)
 
@@ -74,9 +101,9 @@ def error_table(comparison: Comparison, rows=None) -> str:
         cells = []
         for c in curves:
             err = float(c.error[i])
-            text = f"**{err:.3f}**" if err == best else f"{err:.3f}"
+            text = f"**{sig3(err)}**" if err == best else sig3(err)
             if c.largest is not None and not np.array_equal(c.largest, c.error):
-                text += f" ({float(c.largest[i]):.3f})"
+                text += f" ({sig3(float(c.largest[i]))})"
             cells.append(text)
         out.append(f"| {int(n)} | " + " | ".join(cells) + " |")
     return "\n".join(out)
@@ -89,11 +116,100 @@ def slopes_line(comparison: Comparison) -> str:
     for c in comparison.curves:
         if c.fit is None:
             continue
-        text = f"{c.label.split(' (')[0]} ${c.fit.slope:.2f}$"
+        text = f"{c.label.split(' (')[0]} ${sig3(c.fit.slope)}$"
         if c.largest is not None and not np.array_equal(c.largest, c.error):
             largest = _fit(c.n_terms, c.largest, comparison.fit_range)
             if largest is not None:
-                text += f" (${largest.slope:.2f}$ with the $N$ largest coefficients)"
+                text += f" (${sig3(largest.slope)}$ with the $N$ largest coefficients)"
         parts.append(text)
     lo, hi = comparison.fit_range
     return f"Fitted slopes on ${lo:g} \\le N \\le {hi:g}$: " + ", ".join(parts) + "."
+
+
+def gap_line(comparison: Comparison, *, against: str = "wavelet") -> str:
+    r"""How far each other system lies below (or above) ``against`` at the first and last N, and
+    where it crosses below it, in one Markdown sentence.
+
+    Examples
+    --------
+    >>> from course.sparse import compare, cartoon
+    >>> c = compare(cartoon(64).image, ("wavelet", "shearlet"), n_terms=[8, 16], fit_range=(8, 16),
+    ...             scales=2)
+    >>> gap_line(c).startswith("At $N = 8$")
+    True
+    """
+    ref = comparison.curve(against)
+    n = ref.n_terms
+    parts = []
+    for c in comparison.curves:
+        if c.system == against:
+            continue
+        ratio = c.error / ref.error
+        ends = " and ".join(
+            f"{sig3(abs(100 * (1 - r)))}% {'below' if r < 1 else 'above'} at $N = {int(m)}$"
+            for r, m in ((ratio[0], n[0]), (ratio[-1], n[-1]))
+        )
+        below = np.flatnonzero(ratio < 1)
+        if below.size == 0:
+            where = "never below"
+        elif below[0] == 0 and np.all(ratio < 1):
+            where = "below at every $N$ of the range"
+        else:
+            where = (
+                f"below from $N = {int(n[below[0]])}$ on"
+                if np.all(ratio[below[0] :] < 1)
+                else f"first below at $N = {int(n[below[0]])}$"
+            )
+        parts.append(f"{c.label.split(' (')[0]}: {ends}; {where}")
+    first, last = int(n[0]), int(n[-1])
+    return (
+        f"At $N = {first}$ to ${last}$, against {ref.label.split(' (')[0]}: "
+        + "; ".join(parts)
+        + "."
+    )
+
+
+def scale_table(*counts) -> str:
+    r"""Per-scale counts of several systems (:class:`course.sparse.scales.ScaleCounts`) as one
+    Markdown table: the count at each scale j, the count divided by :math:`2^j` and by
+    :math:`2^{j/2}`, and a last row with the fitted growth exponent."""
+    scales = sorted({int(j) for c in counts for j in c.scales})
+    head = " | ".join(f"{c.system}: count | $/2^{{j}}$ | $/2^{{j/2}}$" for c in counts)
+    out = [f"| $j$ | {head} |", "|---" * (1 + 3 * len(counts)) + "|"]
+    for j in scales:
+        cells = []
+        for c in counts:
+            hit = np.flatnonzero(c.scales == j)
+            if hit.size == 0:
+                cells += ["", "", ""]
+                continue
+            k = int(c.counts[hit[0]])
+            cells += [str(k), sig3(k / 2.0**j), sig3(k / 2.0 ** (j / 2))]
+        out.append(f"| {j} | " + " | ".join(cells) + " |")
+    growth = []
+    for c in counts:
+        growth += [f"$2^{{{sig3(c.growth())}\\,j}}$", "", ""]
+    out.append("| growth | " + " | ".join(growth) + " |")
+    return "\n".join(out)
+
+
+def resolution_table(study) -> str:
+    r"""A :class:`course.sparse.resolution.ResolutionStudy` as a Markdown table: one row per
+    image side, the shearlet/wavelet error ratio at each N, the smallest ratio and the largest
+    N at which the shearlets win."""
+    n = [int(v) for v in study.n_terms]
+    out = [
+        "| image | " + " | ".join(f"$N = {v}$" for v in n) + " | smallest | shearlets win up to |",
+        "|---" * (len(n) + 3) + "|",
+    ]
+    for i, side in enumerate(study.sizes):
+        cells = ["—" if not np.isfinite(r) else sig3(r) for r in study.ratio[i]]
+        win = int(study.last_win[i])
+        out.append(
+            f"| ${side}^2$ | "
+            + " | ".join(cells)
+            + f" | {sig3(study.best_ratio[i])} | "
+            + (f"$N = {win}$" if win else "never")
+            + " |"
+        )
+    return "\n".join(out)

@@ -8,6 +8,7 @@ from course.sparse.cartoon import cartoon
 from course.sparse.nterm import (
     expansion,
 )
+from course.sparse.tables import sig3  # noqa: F401  (one number format: the tables' and the panels')
 
 #: Image side of the N-term panels (the benchmark targets are for 256 x 256).
 SIZE = 256

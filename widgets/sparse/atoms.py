@@ -13,7 +13,7 @@ from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import Choice, IntRange, param
-from ._common import _cartoon
+from ._common import _cartoon, sig3
 
 
 # ================================================================================= atoms
@@ -87,7 +87,7 @@ class AtomPanel(LivePanel):
 
     def __init__(self, **values):
         super().__init__(AtomState(compute_now=False, **values), title="Shearlet atom explorer")
-        fig, (a1, a2, a3) = new_figure(900, 300, ncols=3)
+        fig, (a1, a2, a3) = new_figure(880, 320, ncols=3)
         self._space = a1.imshow(np.zeros((80, 80)), cmap="RdBu_r", interpolation="nearest")
         self._freq = a2.imshow(
             np.zeros((128, 128)),
@@ -101,9 +101,17 @@ class AtomPanel(LivePanel):
         edge = _cartoon(0, 128).edge
         a3.plot(edge[:, 1], edge[:, 0], "c-", lw=0.6)
         a2.set(xlabel="$\\xi_2$ (cycles/pixel, axis 1)", ylabel="$\\xi_1$ (axis 0)")
-        a3.set(title="|coefficients| on the cartoon", xticks=[], yticks=[])
-        for a in (a1, a2, a3):
+        a3.set(xticks=[], yticks=[])
+        a3.set_title("coefficients on the cartoon", fontsize=9)
+        for a, im, label in (
+            (a1, self._space, "$\\psi$"),
+            (a2, self._freq, "$|\\hat\\psi|$"),
+            (a3, self._coef, "$|\\langle f, \\psi\\rangle|$"),
+        ):
             a.grid(False)
+            bar = fig.colorbar(im, ax=a, shrink=0.8, pad=0.02)
+            bar.ax.tick_params(labelsize=7)
+            bar.set_label(label, fontsize=8)
         a1.set(xticks=[], yticks=[])
         self._a1, self._a2 = a1, a2
         self.figures = {"atom": fig}
@@ -121,6 +129,6 @@ class AtomPanel(LivePanel):
         self._coef.set_clim(0, float(r.coefficients.max()) or 1.0)
         length, width = r.extent
         self._a1.set_title(
-            f"$\\psi$ {r.label}\nlength {length:.1f} px, width {width:.1f} px", fontsize=9
+            f"$\\psi$ {r.label}\nlength {sig3(length)} px, width {sig3(width)} px", fontsize=9
         )
         self._a2.set_title("$\\hat\\psi$ (window in frequency)", fontsize=9)

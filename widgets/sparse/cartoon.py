@@ -10,6 +10,7 @@ from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import Flag, FloatRange, IntRange, param
+from ._common import sig3
 
 
 # ================================================================================= cartoon
@@ -18,10 +19,8 @@ class CartoonState(LiveState):
 
     cache_shared = True  # the same for every student: computed once per server
 
-    modes = param(IntRange(default=6, min=2, max=12, label="boundary modes $M$"))
-    amplitude = param(
-        FloatRange(default=0.25, min=0.0, max=0.5, step=0.01, label="curvature (amplitude)")
-    )
+    modes = param(IntRange(default=6, min=2, max=12, label="modes $M$"))
+    amplitude = param(FloatRange(default=0.25, min=0.0, max=0.5, step=0.01, label="amplitude $a$"))
     smoothness = param(FloatRange(default=1.5, min=0.0, max=3.0, step=0.1, label="mode decay $p$"))
     seed = param(IntRange(default=0, min=0, max=50, label="seed", advanced=True))
     supersample = param(IntRange(default=8, min=1, max=8, label="anti-aliasing"))
@@ -48,13 +47,15 @@ class CartoonPanel(LivePanel):
             np.zeros((128, 128)), cmap="gray", vmin=0, vmax=1, interpolation="nearest"
         )
         (self._edge,) = ax.plot([], [], "r-", lw=1)
-        ax.set(title="$f = f_0 + f_1\\chi_B$ (128 x 128)", xticks=[], yticks=[])
+        ax.set(title="$f = f_0 + f_1\\chi_B$ (128 $\\times$ 128)", xticks=[], yticks=[])
         ax.grid(False)
         self._zoom = ax2.imshow(
             np.zeros((24, 24)), cmap="gray", vmin=0, vmax=1, interpolation="nearest"
         )
         ax2.set(title="zoom on the edge: pixel cell averages", xticks=[], yticks=[])
         ax2.grid(False)
+        bar = fig.colorbar(self._im, ax=[ax, ax2], shrink=0.8)
+        bar.set_label("grey value $f$")
         self._ax = ax
         self.figures = {"image": fig}
         self.assemble(fig.canvas)
@@ -70,5 +71,5 @@ class CartoonPanel(LivePanel):
         i, j = np.clip(np.round(c.edge[np.argmax(c.edge[:, 1])]).astype(int), 12, 115)
         self._zoom.set_data(c.image[i - 12 : i + 12, j - 12 : j + 12])
         self._ax.set_title(
-            f"$f_0 + f_1\\chi_B$: max curvature {c.max_curvature:.1f}, seed {c.seed}"
+            f"$f_0 + f_1\\chi_B$: max curvature {sig3(c.max_curvature)}, seed {c.seed}"
         )

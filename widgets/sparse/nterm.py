@@ -17,7 +17,7 @@ from ..figures import new_figure
 from ..live import LiveState, Progress
 from ..panel import LivePanel
 from ..params import Choice, FloatRange, IntRange, param
-from ._common import SIZE, SYSTEM_NAMES, _cartoon, _expansions
+from ._common import SIZE, SYSTEM_NAMES, _cartoon, _expansions, sig3
 
 
 # ================================================================================= N slider
@@ -84,7 +84,8 @@ class NTermState(LiveState):
 
 
 class NTermPanel(LivePanel):
-    """The N-term approximations side by side, each titled with its relative error."""
+    """The original, the N-term approximations side by side, each titled with its relative
+    error, and under each its error image :math:`|f - f_N|` on one colour scale."""
 
     def __init__(self, **values):
         super().__init__(
@@ -92,23 +93,52 @@ class NTermPanel(LivePanel):
             title="Best N-term approximation, side by side",
             show_progress=True,
         )
-        fig, axes = new_figure(900, 270, ncols=4)
-        self._ims, self._axes = {}, {}
-        for ax, s in zip(axes, SYSTEM_NAMES, strict=True):
-            self._ims[s] = ax.imshow(
-                np.zeros((SIZE, SIZE)), cmap="gray", vmin=0, vmax=1, interpolation="nearest"
+        fig, axes = new_figure(880, 420, nrows=2, ncols=5)
+        blank = np.zeros((SIZE, SIZE))
+        self._ims, self._errs, self._axes = {}, {}, {}
+        gray = dict(cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+        self._original = axes[0, 0].imshow(blank, **gray)
+        axes[0, 0].set_title(f"original $f$ ({SIZE} $\\times$ {SIZE})", fontsize=8)
+        for col, s in enumerate(SYSTEM_NAMES, start=1):
+            self._ims[s] = axes[0, col].imshow(blank, **gray)
+            self._errs[s] = axes[1, col].imshow(
+                blank, cmap="magma", vmin=0, vmax=1, interpolation="nearest"
             )
+            self._axes[s] = axes[0, col]
+            axes[1, col].set_title(f"$|f - f_N|$, {SYSTEM_NAMES[s]}", fontsize=8)
+        for ax in axes.ravel():
             ax.set(xticks=[], yticks=[])
             ax.grid(False)
-            self._axes[s] = ax
+        # one colour bar per row: grey values of f and f_N; the error images' common scale
+        top = fig.colorbar(self._original, ax=list(axes[0, :]), shrink=0.85, pad=0.01)
+        top.ax.tick_params(labelsize=7)
+        top.set_label("$f$, $f_N$", fontsize=8)
+        self._colorbar = fig.colorbar(
+            self._errs["fourier"], ax=list(axes[1, 1:]), shrink=0.85, pad=0.01, extend="max"
+        )
+        self._colorbar.ax.tick_params(labelsize=7)
+        self._colorbar.set_label("$|f - f_N|$", fontsize=8)
+        # the free cell under the original says what N and the errors are
+        key = axes[1, 0]
+        key.set_axis_off()
+        self._key = key.text(0.5, 0.5, "", ha="center", va="center", fontsize=9)
+        self._fig = fig
         self.figures = {"approximations": fig}
         self.assemble(fig.canvas)
         self.start()
 
     def render(self, r: NTermResult):
+        self._original.set_data(r.original)
+        errors = {s: np.abs(r.original - img) for s, img in r.images.items()}
+        # one colour scale for the four error images: the largest 99.5th percentile
+        top = max(float(np.percentile(e, 99.5)) for e in errors.values()) or 1.0
         for s, ax in self._axes.items():
             self._ims[s].set_data(r.images[s])
+            self._errs[s].set_data(errors[s])
+            self._errs[s].set_clim(0, top)
             how = " (IHT)" if s in r.pursued else ""
-            ax.set_title(
-                f"{r.labels[s]}\nN = {r.n_terms}: error {r.errors[s]:.3g}{how}", fontsize=8
-            )
+            ax.set_title(f"{r.labels[s]}\nerror {sig3(r.errors[s])}{how}", fontsize=8)
+        self._key.set_text(
+            f"$N = {r.n_terms}$ terms\n\nerror in the titles:\n$\\|f - f_N\\|_2 / \\|f\\|_2$\n\n"
+            "below: $|f - f_N|$,\none colour scale"
+        )

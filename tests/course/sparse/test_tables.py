@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from course.lectures import lecture
-from course.sparse import cartoon, compare, error_table, rate_table, slopes_line
+from course.sparse import cartoon, compare, error_table, rate_table, sig3, slopes_line
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def test_rate_table_and_slopes_line_state_the_fits(comparison):
         assert row[0] == c.label and float(row[1]) == pytest.approx(c.fit.slope, abs=5e-3)
     line = slopes_line(comparison)
     for c in comparison.curves:
-        assert f"${c.fit.slope:.2f}$" in line
+        assert f"${sig3(c.fit.slope)}$" in line  # 3 significant digits, as every label
     assert "with the $N$ largest coefficients" in line  # the frame's pursuit changed its slope
 
 
