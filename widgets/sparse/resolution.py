@@ -20,7 +20,7 @@ from ._common import sig3
 UP_TO = {
     256: "256 (seconds)",
     512: "512 (half a minute)",
-    1024: "1024 (minutes, 4 GB)",
+    1024: "1024 (minutes, 4 GB per kernel: warm it before class)",
 }
 
 
@@ -33,7 +33,9 @@ class ResolutionState(LiveState):
     cache_shared = True  # the same for every student
     warm_button = True  # ./mathdl warm runs the study before class (widgets.cache.warm)
 
-    up_to = param(Choice(default=1024, options=UP_TO, label="sides up to"))
+    #: 512 by default: on a class server every kernel that runs 1024 itself needs 4 GB, so that
+    #: size is for a laptop or for ``./mathdl warm`` (which stores it for every student)
+    up_to = param(Choice(default=512, options=UP_TO, label="sides up to"))
 
     def compute(self, up_to):
         sizes = tuple(s for s in SIZES if s <= up_to)
