@@ -49,7 +49,7 @@ from .sweeps import (
     width_vs_frequency_steps,
 )
 from .tables import square_interpolant_table
-from .targets import TARGETS, Target, expression_target, make_target, target_formula
+from .targets import STEP_WIDTH, TARGETS, Target, expression_target, make_target, target_formula
 from .twod import TARGETS_2D, Approximation2D, DimensionStudy, compare_dimensions, fit_2d
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "expression_tex",
     "Target",
     "TARGETS",
+    "STEP_WIDTH",
     "make_target",
     "target_formula",
     "expression_target",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from course.universal import (
     METHODS,
+    STEP_WIDTH,
     Target,
     expression_target,
     expression_tex,
@@ -94,7 +95,11 @@ def target_title(target: Target) -> str:
     target by its label."""
     if target.key.startswith("expr:"):
         return f"$f(x) = {expression_tex(target.label)}$"
-    return target.label
+    name, _, frequency = target.key.partition("@")
+    if name == "step":
+        return f"steep step $1/(1+e^{{-x/\\delta}})$, $\\delta = {STEP_WIDTH:g}$"
+    formula = target_formula(name, frequency=float(frequency or 4.0))
+    return f"$f(x) = {expression_tex(formula)}$"
 
 
 def _target(target, expression, frequency):

@@ -12,6 +12,7 @@ import time
 import numpy as np
 import pytest
 
+from widgets.figcheck import text_problems
 from widgets.universal import MAX_CONTRIBUTIONS, RatesPanel, ShallowPanel, TwoDPanel
 
 
@@ -513,17 +514,6 @@ def figure_texts(panel):
     ]
 
 
-def ascii_math(text):
-    """What is left of ASCII math outside $...$ (a power, a subscript, max|f|, **), and
-    whether the $ are paired."""
-    import re
-
-    if text.count("$") % 2:
-        return ["unpaired $"]
-    outside = re.sub(r"\$[^$]*\$", "", text)
-    return re.findall(r"\^|\*\*|_\{|\bmax\||\bN\d|\\[a-zA-Z]+", outside)
-
-
 @pytest.mark.parametrize(
     "values",
     [
@@ -540,7 +530,7 @@ def test_status_lines_titles_and_legends_are_typeset(shallow, rates, values):
         texts = figure_texts(panel) + [panel.info.value, panel.status.value]
         assert any("$" in t for t in texts)
         for text in texts:
-            assert ascii_math(text) == [], text
+            assert text_problems(text) == [], text
     # the predicted rate, in mathtext in the legend and in the HTML (MathJax) status
     legend = [t for t in figure_texts(rates) if "predicted:" in t]
     assert legend and legend[0].split("predicted:", 1)[1] in rates.info.value
@@ -549,7 +539,7 @@ def test_status_lines_titles_and_legends_are_typeset(shallow, rates, values):
 def test_two_d_texts_are_typeset(two_d):
     reset(two_d, width=30)
     for text in figure_texts(two_d) + [two_d.info.value]:
-        assert ascii_math(text) == [], text
+        assert text_problems(text) == [], text
     assert "$d = 2$" in two_d.info.value
 
 
@@ -594,3 +584,41 @@ def test_sgd_switches_at_once_and_streams_phi(shallow):
     elapsed = renders[len(partial) - 1][0] - t0
     assert len(partial) <= 10 * elapsed + 2
     reset(shallow, method="construction", steps=2000)
+
+
+FIGURE_CASES = {
+    "shallow": [
+        {"target": "sine", "activation": "relu", "method": "construction", "width": 16},
+        {"target": "abs", "activation": "heaviside", "method": "construction", "width": 33},
+        {"target": "sines", "frequency": 16.0, "activation": "tanh", "method": "least_squares"},
+        {"target": "step", "activation": "sigmoid", "contributions": True, "width": 500},
+        {"target": "sine", "activation": "polynomial", "degree": 5, "method": "construction"},
+        {"target": "expression", "expression": "sin(3*pi*x) * exp(-x**2)", "width": 2000},
+    ],
+    "rates": [
+        {"target": "sine", "activation": "relu", "method": "construction"},
+        {"target": "step", "activation": "relu", "fit_min": 3},
+        {"target": "abs", "activation": "heaviside", "method": "least_squares"},
+        {"target": "sine", "activation": "polynomial", "degree": 2, "eps": 1e-4},
+        {"target": "expression", "expression": "abs(x - 1/3)", "activation": "relu"},
+    ],
+    "two_d": [
+        {"width": 64},
+        {"target": "disc", "metric": "rms", "width": 1000, "eps": 0.3},
+        {"target": "bump", "metric": "sup", "width": 1, "eps": 1e-3},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("which", "values"), [(k, v) for k, cases in FIGURE_CASES.items() for v in cases]
+)
+def test_figures_and_status_pass_the_figure_check(shallow, rates, two_d, which, values):
+    from widgets.figcheck import figure_problems
+
+    panel = {"shallow": shallow, "rates": rates, "two_d": two_d}[which]
+    reset(panel, **values)
+    for name, fig in panel.figures.items():
+        assert figure_problems(fig) == [], name
+    assert text_problems(panel.info.value, math=True) == []
+    assert text_problems(panel.status.value, math=False) == []
