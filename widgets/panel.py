@@ -5,7 +5,9 @@ Every lecture panel derives from :class:`LivePanel`. It gets, for free:
 - one control per declared parameter (or only those named), two-way linked to the state;
 - a guard on each control: a value a browser client sends is checked against the parameter's
   spec *before* ipywidgets sees it, so a value past a slider's max, of the wrong type, NaN or
-  1e9 gives a message in the status line and the control snaps back to the last good value;
+  1e9 gives a message in the status line and the control snaps back to the last good value
+  (a refused text of a :class:`~widgets.params.Text` spec stays in its box, to be corrected,
+  while the state keeps its last good value);
 - a status line (errors from validation, compute and render), a progress bar and a stop button;
 - ``render(result)`` called with each new result; figures are built once by the subclass and
   updated in place;
@@ -174,6 +176,16 @@ def client_update(control, spec: Spec, name: str, sync_data, current) -> dict:
     return {"value": value}
 
 
+def _kept_text(spec: Spec, sync_data) -> bool:
+    """Whether a refused client update is a text for a :class:`Text` spec that stays in its box
+    (a typed formula with an error is kept, to be corrected; the state keeps its last good
+    value). Only a plain value of a string, at most 4 x ``max_length`` long."""
+    if not (isinstance(spec, Text) and isinstance(sync_data, dict) and set(sync_data) == {"value"}):
+        return False
+    text = sync_data["value"]
+    return isinstance(text, str) and len(text) <= 4 * spec.max_length
+
+
 def _restore(widget) -> None:
     """Send the kernel's state of ``widget`` to the client again (undo a refused update)."""
     try:
@@ -228,6 +240,7 @@ class LivePanel(W.VBox):
         names = list(specs) if controls is None else list(controls)
         self.controls: dict[str, W.ValueWidget] = {}
         self._syncing = False
+        self._refused_text: set[str] = set()  # text controls showing a text the state refused
         for name in names:
             control = make_control(name, specs[name], getattr(state, name))
             self.controls[name] = control
@@ -346,16 +359,34 @@ class LivePanel(W.VBox):
 
     # ------------------------------------------------------------------ linking
     def _control_changed(self, name):
+        keeps_text = isinstance(self.state.param_specs()[name], Text)
+
         def handler(change):
             if self._syncing:
                 return
-            if not self.state.try_set(**{name: change["new"]}):
+            if self.state.try_set(**{name: change["new"]}):
+                if keeps_text and name in self._refused_text:
+                    # a good text after a refused one: clear the message even when the
+                    # state already had this value (then nothing would recompute)
+                    self._refused_text.discard(name)
+                    self.state.request()
+            elif keeps_text and isinstance(change["new"], str):
+                # a refused text stays in its box, to be corrected; the message is in the
+                # status line and the state keeps its last good value
+                self._refused_text.add(name)
+            else:
                 self._sync_control(name, resend=True)
 
         return handler
 
     def _state_param_changed(self, change):
         self._sync_control(change["name"])
+        # another parameter changed: a refused text left in its box gives way to the state's
+        # value, so that the box never shows a text that is not what is computed without its
+        # message
+        for name in sorted(self._refused_text - {change["name"]}):
+            self._refused_text.discard(name)
+            self._sync_control(name)
 
     def _sync_control(self, name, resend=False):
         """Show the state's value on its control. A value the client itself just sent (the
@@ -389,6 +420,9 @@ class LivePanel(W.VBox):
                 if update:
                     original(update)
             except Exception as exc:  # a hostile client must not reach the kernel's log only
+                if _kept_text(spec, sync_data):
+                    original(sync_data)  # shown in its box; the handler reports the refusal
+                    return
                 self.state.report(exc if isinstance(exc, ValueError) else short_error(exc))
                 _restore(control)
 

@@ -181,6 +181,7 @@ class Runner:
     def _run_generator(self, gen, job):
         last_shown = 0.0
         last_partial = None
+        unshown = False
         result = None
         try:
             while True:
@@ -196,12 +197,16 @@ class Runner:
                     item = Progress(float("nan"), item)
                 if item.partial is not None:
                     last_partial = item.partial
+                    unshown = True
                 now = time.monotonic()
                 if now - last_shown >= self._min_interval:
                     last_shown = now
                     self._safe(self._on_progress, item.fraction, item.message)
-                    if item.partial is not None:
-                        self._deliver(item.partial, False)
+                    # the newest partial not yet shown (it may have come just after a
+                    # progress-only item reset the clock: it is shown now, not dropped)
+                    if unshown:
+                        unshown = False
+                        self._deliver(last_partial, False)
         finally:
             job.close()
         self._safe(self._on_progress, 1.0, "")

@@ -23,7 +23,7 @@ from .constructions import (
     relu_interpolant,
     step_sum,
 )
-from .expressions import Expression, parse_expression
+from .expressions import Expression, expression_tex, parse_expression
 from .fitting import fit_least_squares, least_squares_residuals, random_features, train_sgd_steps
 from .shallow import (
     LECTURE_ACTIVATIONS,
@@ -44,19 +44,23 @@ from .sweeps import (
     error_vs_width,
     error_vs_width_steps,
     predicted_rate,
+    tex_number,
     width_for_tolerance,
     width_vs_frequency_steps,
 )
 from .tables import square_interpolant_table
-from .targets import TARGETS, Target, expression_target, make_target
+from .targets import STEP_WIDTH, TARGETS, Target, expression_target, make_target, target_formula
 from .twod import TARGETS_2D, Approximation2D, DimensionStudy, compare_dimensions, fit_2d
 
 __all__ = [
     "Expression",
     "parse_expression",
+    "expression_tex",
     "Target",
     "TARGETS",
+    "STEP_WIDTH",
     "make_target",
+    "target_formula",
     "expression_target",
     "LECTURE_ACTIVATIONS",
     "MAX_DEGREE",
@@ -81,6 +85,7 @@ __all__ = [
     "PredictedRate",
     "RateStudy",
     "predicted_rate",
+    "tex_number",
     "default_widths",
     "error_vs_width",
     "error_vs_width_steps",

@@ -25,7 +25,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Expression", "parse_expression", "FUNCTIONS", "CONSTANTS", "MAX_LENGTH", "MAX_NODES"]
+__all__ = [
+    "Expression",
+    "parse_expression",
+    "expression_tex",
+    "FUNCTIONS",
+    "CONSTANTS",
+    "MAX_LENGTH",
+    "MAX_NODES",
+]
 
 MAX_LENGTH = 200
 MAX_NODES = 150
@@ -255,3 +263,82 @@ def _compile(node: ast.AST, variables: dict) -> Callable[[dict], np.ndarray]:
 
 def _uses_variables(node: ast.AST, variables: dict) -> bool:
     return any(isinstance(n, ast.Name) and n.id in variables for n in ast.walk(node))
+
+
+# ----------------------------------------------------------------------------- typesetting
+_TEX_FUNCTIONS = {
+    "sin": r"\sin",
+    "cos": r"\cos",
+    "tan": r"\tan",
+    "exp": r"\exp",
+    "log": r"\log",
+    "tanh": r"\tanh",
+    "sinh": r"\sinh",
+    "cosh": r"\cosh",
+    "arctan": r"\arctan",
+    "atan": r"\arctan",
+    "sign": r"\mathrm{sign}",
+    "relu": r"\mathrm{relu}",
+    "heaviside": "H",
+    "min": r"\min",
+    "max": r"\max",
+}
+_TEX_COMPARE = {ast.Lt: "<", ast.LtE: r"\leq", ast.Gt: ">", ast.GtE: r"\geq"}
+_PRECEDENCE = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2, ast.Pow: 4}
+
+
+def expression_tex(text: str, *, variables: tuple[str, ...] = ("x",)) -> str:
+    r"""A checked formula typeset for matplotlib's mathtext or LaTeX (without the ``$``).
+
+    Raises ``ValueError`` as :func:`parse_expression` does.
+
+    Examples
+    --------
+    >>> expression_tex("sin(3*pi*x) * exp(-x**2)")
+    '\\sin(3\\,\\pi\\,x)\\,\\exp(-x^{2})'
+    >>> expression_tex("abs(x - 1/3)"), expression_tex("(x + 1)**2 / 2")
+    ('|x - \\frac{1}{3}|', '\\frac{(x + 1)^{2}}{2}')
+    """
+    expr = parse_expression(text, variables=variables)
+    return _tex(ast.parse(expr.text, mode="eval").body)[0]
+
+
+def _tex(node) -> tuple[str, int]:
+    """(text, precedence) of a checked node; atoms have precedence 5."""
+    if isinstance(node, ast.Constant):
+        return f"{float(node.value):g}", 5
+    if isinstance(node, ast.Name):
+        return {"pi": r"\pi"}.get(node.id, node.id), 5
+    if isinstance(node, ast.UnaryOp):
+        inner, p = _tex(node.operand)
+        sign = "-" if isinstance(node.op, ast.USub) else "+"
+        return sign + (inner if p > 2 else f"({inner})"), 3
+    if isinstance(node, ast.Compare):
+        (left, _), (right, _) = _tex(node.left), _tex(node.comparators[0])
+        return f"[{left} {_TEX_COMPARE[type(node.ops[0])]} {right}]", 5
+    if isinstance(node, ast.Call):
+        name = node.func.id
+        args = [_tex(a)[0] for a in node.args]
+        if name == "abs":
+            return f"|{args[0]}|", 5
+        if name == "sqrt":
+            return rf"\sqrt{{{args[0]}}}", 5
+        if name == "floor":
+            return rf"\lfloor {args[0]} \rfloor", 5
+        return f"{_TEX_FUNCTIONS[name]}({', '.join(args)})", 5
+    # a binary operation
+    op = type(node.op)
+    prec = _PRECEDENCE[op]
+    (left, pl), (right, pr) = _tex(node.left), _tex(node.right)
+    if op is ast.Div:
+        return rf"\frac{{{left}}}{{{right}}}", 5
+    if op is ast.Pow:
+        return (left if pl == 5 else f"({left})") + f"^{{{right}}}", 4
+    if pl < prec:
+        left = f"({left})"
+    if pr < prec or (pr == prec and op is ast.Sub):
+        right = f"({right})"
+    if op is ast.Mult:
+        joint = r"\cdot " if right[:1].isdigit() else r"\,"
+        return left + joint + right, 2
+    return f"{left} {'+' if op is ast.Add else '-'} {right}", 1

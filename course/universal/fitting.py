@@ -237,9 +237,10 @@ def train_sgd_steps(
     r"""Train all weights of a shallow network on f with Adam; a generator of Progress.
 
     Starts from the random features of :func:`random_features` with outer weights zero and
-    :math:`c = \mathrm{mean}(f)`; each step draws ``batch`` of the fit points, minimises
-    the mean squared error and, every ``report_every`` steps, yields
-    ``Progress(step / steps, Approximation)``. The learning rate decays by a cosine to
+    :math:`c = \mathrm{mean}(f)`, yielded first as ``Progress(0, Approximation)`` (before torch is
+    imported); each step draws ``batch`` of the fit points, minimises the mean squared error
+    and, every ``report_every`` steps, yields ``Progress(step / steps, Approximation)`` (at most
+    about ten snapshots per second; ``partial=None`` in between). The learning rate decays by a cosine to
     ``lr / 20``. Returns the final :class:`Approximation`.
     """
     n = check_width(width)
@@ -247,11 +248,15 @@ def train_sgd_steps(
         raise ValueError(f"width must be at most {POOL_SIZE}; got {n}")
     if not (isinstance(steps, int) and steps >= 1):
         raise ValueError(f"steps must be a positive integer; got {steps!r}")
-    import torch  # slow import (about 1.5 s): only when training is asked for
-
     x_np = fit_points(target, activation, _pool_size(n), seed=seed)
     y_np = target(x_np)
     w0, s0 = random_features(activation, n, domain=target.domain, seed=seed)
+    # the starting network (outer weights 0: Phi = mean f), shown before torch is imported, so
+    # that a panel switches to SGD at once, not after the import
+    start = ShallowNet(np.zeros(n), w0.copy(), s0.copy(), float(np.mean(y_np)), activation, degree)
+    yield Progress(0.0, measure(start, target, method="sgd"), f"step 0/{steps}")
+    import torch  # slow import (1.5 s to several s on a busy machine): only when training
+
     gen = torch.Generator().manual_seed(int(seed))
     dt = torch.float64
     x = torch.as_tensor(x_np, dtype=dt)

@@ -51,7 +51,7 @@ LECTURE_ACTIVATIONS: dict[str, str] = {
     "sigmoid": "sigmoid",
     "tanh": "tanh",
     "heaviside": "Heaviside",
-    "polynomial": "polynomial t^k",
+    "polynomial": "polynomial t\u1d4f",
 }
 MAX_DEGREE = 10
 # Evaluate in blocks of about this many entries of the (points x neurons) matrix: small blocks

@@ -146,9 +146,27 @@ class PredictedRate:
         return self.constant * np.asarray(n, dtype=float) ** self.exponent
 
     def label(self) -> str:
+        """The rate in words with its formulas between ``$`` (matplotlib's mathtext in legends,
+        MathJax in a panel's HTML)."""
         if self.exponent == 0:
-            return f"predicted: stalls at {self.constant:.3g} ({self.reason})"
-        return f"predicted: {self.constant:.3g}\u00b7N^{self.exponent:g} ({self.reason})"
+            return f"predicted: stalls at ${tex_number(self.constant)}$ ({self.reason})"
+        return f"predicted: ${tex_number(self.constant)}\\,N^{{{self.exponent:g}}}$ ({self.reason})"
+
+
+def tex_number(value: float, digits: int = 3) -> str:
+    r"""A number for mathtext or LaTeX: ``0.0123``, or ``1.5\times10^{-5}`` for small or large ones.
+
+    Examples
+    --------
+    >>> tex_number(0.5), tex_number(1.5e-5), tex_number(2e6)
+    ('0.5', '1.5\\times10^{-5}', '2\\times10^{6}')
+    """
+    text = f"{value:.{digits}g}"
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    power = f"10^{{{int(exponent)}}}"
+    return power if mantissa == "1" else f"{mantissa}\\times{power}"
 
 
 @functools.lru_cache(maxsize=64)
@@ -158,7 +176,7 @@ def predicted_rate(target: Target, *, activation: str = "relu", degree: int = 3)
     Examples
     --------
     >>> print(predicted_rate(make_target("abs")).label())
-    predicted: 1\u00b7N^-1 (kink, jump of f' = 2: J(b-a)/(4N), equality for odd N)
+    predicted: $1\\,N^{-1}$ (kink, jump of $f'$: $J = 2$, bound $J(b-a)/(4N)$, equality for odd $N$)
     """
     a, b = target.domain
     d1, d2 = target.derivative_bounds()
@@ -166,25 +184,25 @@ def predicted_rate(target: Target, *, activation: str = "relu", degree: int = 3)
         net = polynomial_construction(target, degree + 1, degree=degree)
         x = np.linspace(a, b, 4001)
         stall = float(np.max(np.abs(target(x) - net(x))))
-        return PredictedRate(0.0, stall, f"\u03a6 is a polynomial of degree \u2264 {degree}")
+        return PredictedRate(0.0, stall, f"$\\Phi$ is a polynomial of degree $\\leq {degree}$")
     if activation == "relu":
         if target.kind == "kink":
             jump = _derivative_jump(target)
             return PredictedRate(
                 -1.0,
                 jump * (b - a) / 4,
-                f"kink, jump of f' = {jump:g}: J(b-a)/(4N), equality for odd N",
+                f"kink, jump of $f'$: $J = {jump:g}$, bound $J(b-a)/(4N)$, equality for odd $N$",
             )
         # a typed formula may not be C^2: then the estimated max|f''| is huge and the line a
         # (useless) upper bound; the label says what was assumed
-        assumed = "if f is C\u00b2" if target.kind == "unknown" else "C\u00b2"
-        return PredictedRate(
-            -2.0, (b - a) ** 2 * d2 / 8, f"{assumed}: (b-a)\u00b2 max|f''| / (8N\u00b2)"
-        )
+        assumed = "if $f$ is $C^2$" if target.kind == "unknown" else "$C^2$"
+        return PredictedRate(-2.0, (b - a) ** 2 * d2 / 8, f"{assumed}: $(b-a)^2\\max|f''|/(8N^2)$")
     if activation == "heaviside":
-        return PredictedRate(-1.0, (b - a) * d1 / 2, "steps: (b-a) max|f'| / (2N)")
+        return PredictedRate(-1.0, (b - a) * d1 / 2, r"steps: $(b-a)\max|f'|/(2N)$")
     tail = 1.0 + 2 * math.exp(-STEEPNESS / 2) / (1 - math.exp(-STEEPNESS))
-    return PredictedRate(-1.0, (b - a) * d1 * tail, "smoothed steps: (b-a) max|f'| (1+tail) / N")
+    return PredictedRate(
+        -1.0, (b - a) * d1 * tail, f"smoothed steps: $(b-a)\\max|f'|\\cdot {tail:.4g}/N$"
+    )
 
 
 def _derivative_jump(target: Target) -> float:

@@ -18,7 +18,15 @@ import numpy as np
 
 from .expressions import parse_expression
 
-__all__ = ["Target", "TARGETS", "make_target", "expression_target", "STEP_WIDTH", "DOMAIN"]
+__all__ = [
+    "Target",
+    "TARGETS",
+    "make_target",
+    "target_formula",
+    "expression_target",
+    "STEP_WIDTH",
+    "DOMAIN",
+]
 
 DOMAIN = (-1.0, 1.0)
 #: Width delta of the steep step :math:`1/(1 + e^{-x/\delta})`.
@@ -124,6 +132,31 @@ def make_target(name: str, *, frequency: float = 4.0) -> Target:
         w = float(frequency)
         label = f"sin({w:g}\u03c0x) + sin({2 * w:g}\u03c0x+1)/2 + sin({3 * w:g}\u03c0x+2)/3"
     return Target(key, label, kind, factory(float(frequency)), DOMAIN, singular)
+
+
+def target_formula(name: str, *, frequency: float = 4.0) -> str:
+    """The registry target ``name`` as a formula that :func:`expression_target` accepts.
+
+    What a formula box shows for a chosen target, so that a student edits the target in view.
+
+    Examples
+    --------
+    >>> target_formula("sine"), target_formula("sines", frequency=2)
+    ('sin(pi*x)', 'sin(2*pi*x) + sin(4*pi*x + 1)/2 + sin(6*pi*x + 2)/3')
+    """
+    make_target(name, frequency=frequency)  # validates name and frequency
+    if name == "sines":
+        w = float(frequency)
+        return f"sin({w:g}*pi*x) + sin({2 * w:g}*pi*x + 1)/2 + sin({3 * w:g}*pi*x + 2)/3"
+    return _FORMULAS[name]
+
+
+_FORMULAS = {
+    "sine": "sin(pi*x)",
+    "bump": "exp(-8*x**2)",
+    "abs": "abs(x)",
+    "step": f"1/(1 + exp(-x/{STEP_WIDTH:g}))",
+}
 
 
 def expression_target(text: str) -> Target:

@@ -14,6 +14,7 @@ from course.universal import (
     LECTURE_ACTIVATIONS,
     RateStudy,
     error_vs_width_steps,
+    tex_number,
     width_vs_frequency_steps,
 )
 
@@ -21,7 +22,7 @@ from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import FloatRange, IntRange, param
-from ._common import METHOD_CHOICE, _target
+from ._common import METHOD_CHOICE, FormulaFollowsTarget, _target, show_relevant, target_title
 from .shallow import ShallowState
 
 
@@ -37,7 +38,7 @@ class RatesResult:
     eps: float
 
 
-class RatesState(LiveState):
+class RatesState(FormulaFollowsTarget, LiveState):
     r"""Sup error against N for a target, activation and method; :math:`N(\varepsilon)` against
     the frequency :math:`\omega` of the sum of sines (ReLU interpolant)."""
 
@@ -100,8 +101,9 @@ class RatesPanel(LivePanel):
         )
         ax2.legend(loc="upper left", fontsize=8)
         self.figures = {"rates": fig, "width_needed": fig2}
-        self.info = W.HTML(layout=W.Layout(width="330px"))
+        self.info = W.HTMLMath(layout=W.Layout(width="330px"))
         self.assemble(W.HBox([fig.canvas, fig2.canvas]), left=self.control_box(extra=[self.info]))
+        show_relevant(self)
         self.start()
 
     def render(self, r: RatesResult):
@@ -119,7 +121,9 @@ class RatesPanel(LivePanel):
             self._fitted.set_label(s.fit.label("N"))
         else:
             self._fitted.set_data([], [])
-            self._fitted.set_label(f"fit: fewer than two positive errors with N \u2265 {s.fit_min}")
+            self._fitted.set_label(
+                f"fit: fewer than two positive errors with $N \\geq {s.fit_min}$"
+            )
         ax.legend(loc="lower left", fontsize=7.5)
         ys = np.concatenate([s.errors[pos], s.predicted(n)])
         ys = ys[np.isfinite(ys) & (ys > 0)]
@@ -128,7 +132,7 @@ class RatesPanel(LivePanel):
         ax.set_xlim(2, 3000)
         method = METHOD_CHOICE[s.method].split(" ", 1)[1]
         ax.set_title(
-            f"{s.target.label[:40]}\n{LECTURE_ACTIVATIONS[s.activation]}, {method}", fontsize=9
+            f"{target_title(s.target)}\n{LECTURE_ACTIVATIONS[s.activation]}, {method}", fontsize=9
         )
         ax2 = self.figures["width_needed"].axes[0]
         if r.frequencies is not None:
@@ -142,15 +146,17 @@ class RatesPanel(LivePanel):
         else:
             self._needed.set_data([], [])
             self._needed_pred.set_data([], [])
-        ax2.set_title(f"width needed for sup error \u2264 \u03b5 = {r.eps:.2g}", fontsize=10)
+        ax2.set_title(
+            f"width needed for sup error $\\leq \\varepsilon = {tex_number(r.eps, 2)}$",
+            fontsize=10,
+        )
         slope = "\u2014" if s.fit is None else f"{s.fit.slope:.2f}"
         self.info.value = (
             f"fitted slope <b>{slope}</b>"
             + (
                 ""
                 if s.fit is None
-                else f" on {s.fit.n_min:g} \u2264 N \u2264 {s.fit.n_max:g}, "
-                f"R\u00b2 = {s.fit.r2:.3f}"
+                else f" on ${s.fit.n_min:g} \\leq N \\leq {s.fit.n_max:g}$, $R^2 = {s.fit.r2:.3f}$"
             )
             + f"<br>{s.predicted.label()}"
         )

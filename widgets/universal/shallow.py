@@ -16,13 +16,25 @@ from course.universal import (
     Approximation,
     approximation_steps,
     predicted_rate,
+    target_formula,
+    tex_number,
 )
 
 from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import Choice, Flag, FloatRange, IntRange, param
-from ._common import _PLOT_POINTS, MAX_CONTRIBUTIONS, METHOD_CHOICE, TARGET_CHOICE, Formula, _target
+from ._common import (
+    _PLOT_POINTS,
+    MAX_CONTRIBUTIONS,
+    METHOD_CHOICE,
+    TARGET_CHOICE,
+    Formula,
+    FormulaFollowsTarget,
+    _target,
+    show_relevant,
+    target_title,
+)
 
 
 # ============================================================================ 1D approximation
@@ -38,12 +50,15 @@ class ShallowResult:
     predicted: str  # the rate the construction for this activation guarantees, in words
 
 
-class ShallowState(LiveState):
-    r"""A shallow network :math:`\Phi(x) = \sum_{k=1}^N a_k\rho(w_k x - b_k) + c` next to f."""
+class ShallowState(FormulaFollowsTarget, LiveState):
+    r"""A shallow network :math:`\Phi(x) = \sum_{k=1}^N a_k\rho(w_k x - b_k) + c` next to f.
+
+    The formula box (``expression``) shows the chosen target's formula; a new formula typed
+    there becomes the target."""
 
     width = param(IntRange(default=16, min=1, max=2000, label="width $N$"))
     target = param(Choice(default="sine", options=TARGET_CHOICE, label="target $f$"))
-    expression = param(Formula(default="sin(3*pi*x) * exp(-x**2)", label="$f(x)=$"))
+    expression = param(Formula(default=target_formula("sine"), label="$f(x)=$"))
     frequency = param(
         FloatRange(default=4.0, min=1.0, max=32.0, step=0.5, label="frequency $\\omega$")
     )
@@ -81,6 +96,12 @@ class ShallowState(LiveState):
         )
         wrap = functools.partial(_shallow_result, show=contributions)
         return _shallow_result((yield from relay(job, wrap=wrap)), contributions)
+
+
+def _activation_title(net) -> str:
+    if net.activation == "polynomial":
+        return f"$\\rho(t) = t^{{{net.degree}}}$"
+    return LECTURE_ACTIVATIONS[net.activation]
 
 
 def _shallow_result(approx: Approximation, show: bool) -> ShallowResult:
@@ -136,6 +157,7 @@ class ShallowPanel(LivePanel):
             "steps",
         ]
         self.assemble(fig.canvas, left=self.control_box(order, extra=[self.info]))
+        show_relevant(self)
         self.start()
 
     def render(self, r: ShallowResult):
@@ -160,14 +182,16 @@ class ShallowPanel(LivePanel):
         ax_err.set_ylim(0, 1.1 * top)
         method = METHOD_CHOICE[ap.method].split(" ", 1)[1]
         ax.set_title(
-            f"{ap.target.label}; {LECTURE_ACTIVATIONS[ap.net.activation]}, N = "
-            f"{ap.width}, {method}",
+            f"{target_title(ap.target)}; {_activation_title(ap.net)}, "
+            f"$N = {ap.width}$, {method}" + ("" if self.state.final else " (training)"),
             fontsize=10,
         )
-        ax_err.set_title(f"sup error {ap.sup_error:.3g} at x = {ap.argmax:.3g}", fontsize=10)
+        ax_err.set_title(
+            f"sup error ${tex_number(ap.sup_error)}$ at $x = {ap.argmax:.3g}$", fontsize=10
+        )
         self.info.value = (
-            f"$\\|f-\\Phi\\|_\\infty = {ap.sup_error:.3g}$<br>"
-            f"RMS error {ap.rms_error:.3g}<br>"
+            f"$\\|f-\\Phi\\|_\\infty = {tex_number(ap.sup_error)}$<br>"
+            f"RMS error ${tex_number(ap.rms_error)}$<br>"
             f"$N = {ap.width}$, $C(\\Phi) = {ap.complexity}$ nonzero weights<br>"
             f"<small>{r.predicted}</small>" + (f"<br><small>{r.note}</small>" if r.note else "")
         )

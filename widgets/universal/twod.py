@@ -15,6 +15,7 @@ from course.universal import (
     DimensionStudy,
     compare_dimensions,
     fit_2d,
+    tex_number,
 )
 from course.universal.twod import MAX_WIDTH_2D
 
@@ -45,7 +46,9 @@ class TwoDState(LiveState):
     metric = param(
         Choice(default="sup", options={"sup": "sup norm", "rms": "root mean square"}, label="error")
     )
-    eps = param(FloatRange(default=1e-2, min=1e-3, max=0.3, log=True, label="$\\varepsilon$"))
+    # log slider from 10^-3 to 10^-0.5 in exponent steps of 0.05: the default 10^-2 is a grid
+    # point, so a browser shows 0.01, not the neighbour 0.00979
+    eps = param(FloatRange(default=1e-2, min=1e-3, max=10**-0.5, log=True, label="$\\varepsilon$"))
 
     def compute(self, width, target, metric, eps):
         approx = fit_2d(target, width=width)
@@ -77,10 +80,10 @@ class TwoDPanel(LivePanel):
         ax2.set_xscale("log")
         ax2.set_yscale("log")
         ax2.set(xlim=(1.5, 1500), ylim=(1e-4, 2))
-        (self._one,) = ax2.loglog([], [], "o-", label="d = 1 (section)")
-        (self._two,) = ax2.loglog([], [], "s-", label="d = 2")
+        (self._one,) = ax2.loglog([], [], "o-", label="$d = 1$ (section)")
+        (self._two,) = ax2.loglog([], [], "s-", label="$d = 2$")
         self._eps = ax2.axhline(1e-2, color="gray", ls=":", label=r"$\varepsilon$")
-        self._now = ax2.axvline(64, color="#d62728", lw=1, label="current N")
+        self._now = ax2.axvline(64, color="#d62728", lw=1, label="current $N$")
         ax2.set(xlabel="width $N$", ylabel="error")
         ax2.legend(loc="lower left", fontsize=8)
         self.info = W.HTMLMath(layout=W.Layout(width="330px"))
@@ -99,14 +102,14 @@ class TwoDPanel(LivePanel):
         ):
             im.set_data(data)
             im.set_clim(*lim)
-        self._images[1].axes.set_title(rf"$\Phi$, N = {ap.width}")
-        self._images[2].axes.set_title(f"|f-\u03a6|, sup {ap.sup_error:.3g}")
+        self._images[1].axes.set_title(rf"$\Phi$, $N = {ap.width}$")
+        self._images[2].axes.set_title(rf"$|f-\Phi|$, sup ${tex_number(ap.sup_error)}$")
         ax2 = self.figures["dimensions"].axes[0]
         self._now.set_xdata([ap.width, ap.width])
         self._eps.set_ydata([r.eps, r.eps])
         text = (
             f"$N = {ap.width}$, $C(\\Phi) = {ap.complexity}$<br>"
-            f"sup error {ap.sup_error:.3g}, RMS {ap.rms_error:.3g}"
+            f"sup error ${tex_number(ap.sup_error)}$, RMS ${tex_number(ap.rms_error)}$"
         )
         if r.study is not None:
             s = r.study
@@ -120,11 +123,11 @@ class TwoDPanel(LivePanel):
             n2 = s.width_for(r.eps, d=2, metric=r.metric)
 
             def fmt(n):
-                return "not reached up to 1000" if n is None else f"N = {n}"
+                return "not reached up to 1000" if n is None else f"$N = {n}$"
 
             text += (
-                f"<br>{r.metric} error \u2264 {r.eps:.2g} first at<br>"
-                f"&nbsp;d = 1: {fmt(n1)}<br>&nbsp;d = 2: {fmt(n2)}"
+                f"<br>{r.metric} error $\\leq {tex_number(r.eps, 2)}$ first at<br>"
+                f"&nbsp;$d = 1$: {fmt(n1)}<br>&nbsp;$d = 2$: {fmt(n2)}"
             )
-            ax2.set_title(f"{r.metric} error against N (least squares)", fontsize=10)
+            ax2.set_title(f"{r.metric} error against $N$ (least squares)", fontsize=10)
         self.info.value = text

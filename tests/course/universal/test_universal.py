@@ -291,7 +291,11 @@ def test_sgd_streams_progress_and_lowers_the_error():
         if item.partial is not None:
             partials.append(item.partial)
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
-    assert len(fractions) == 10 and partials
+    # the starting network first (before torch is imported), then every 30 of 300 steps
+    assert len(fractions) == 11 and fractions[0] == 0.0 and partials
+    start = partials[0]
+    assert start.method == "sgd" and np.all(start.net.outer == 0)
+    np.testing.assert_allclose(start.phi, start.net.bias)  # Phi = mean f: a constant
     assert final.method == "sgd" and final.net.width == 16
     # from zero outer weights (error = max|sin - mean| = 1) to a fit
     assert final.sup_error < 0.5

@@ -7,10 +7,12 @@ import os
 import subprocess
 import sys
 import threading
+import time
 
 import numpy as np
 import pytest
 
+from widgets.figcheck import text_problems
 from widgets.universal import MAX_CONTRIBUTIONS, RatesPanel, ShallowPanel, TwoDPanel
 
 
@@ -118,8 +120,11 @@ def test_expression_control_refuses_hostile_text(shallow, text):
     assert shallow.state.ok is False
     assert shallow.state.status.startswith("expression")
     assert shallow.state.expression == "x**2"
-    assert shallow.controls["expression"].value == "x**2"
+    # the refused text stays in its box, to be corrected (issue 15); the state kept x**2
+    assert shallow.controls["expression"].value == text
+    assert shallow.state.result.approx.target.label == "x**2"
     reset(shallow, width=shallow.state.width % 50 + 1)  # a good value clears the status
+    assert shallow.controls["expression"].value == "x**2"  # and the box shows the state's
 
 
 def test_frequency_control_changes_the_sum_of_sines(shallow):
@@ -248,7 +253,7 @@ def test_rates_panel_draws_measured_fitted_and_predicted(rates):
     assert fitted.get_xdata()[0] == pytest.approx(s.fit.n_min) and s.fit.n_min >= 16
     assert "fitted slope -2.00" in fitted.get_label()
     np.testing.assert_allclose(predicted.get_ydata(), s.predicted(s.widths))
-    assert "N^-2" in predicted.get_label()
+    assert "$4.93\\,N^{-2}$" in predicted.get_label()  # typeset: (b-a)^2 pi^2 / 8 = 4.93
 
 
 @pytest.mark.parametrize(
@@ -382,3 +387,238 @@ def test_building_the_panels_does_not_import_torch():
         env={**os.environ, "MPLBACKEND": "Agg"},
     )
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+# ----------------------------------------------------------------------------- issue 15
+def shown(panel, name):
+    return panel.controls[name].layout.display != "none"
+
+
+def test_controls_that_do_nothing_are_hidden(shallow):
+    reset(shallow, target="sine", activation="relu", method="construction")
+    for name in ("frequency", "degree", "steps", "seed"):
+        assert not shown(shallow, name), name
+    assert shown(shallow, "width") and shown(shallow, "expression")
+    reset(shallow, target="sines")
+    assert shown(shallow, "frequency")
+    reset(shallow, activation="polynomial")
+    assert shown(shallow, "degree")
+    reset(shallow, method="least_squares", activation="relu")
+    assert shown(shallow, "seed") and not shown(shallow, "steps") and not shown(shallow, "degree")
+    shallow.controls["steps"].value = 300  # hidden, still a parameter: set before SGD starts
+    reset(shallow, method="sgd")
+    assert shown(shallow, "steps") and shown(shallow, "seed")
+    reset(shallow, method="construction", target="abs")
+    for name in ("frequency", "degree", "steps", "seed"):
+        assert not shown(shallow, name), name
+
+
+def test_rates_controls_that_do_nothing_are_hidden(rates):
+    reset(rates, target="sine", activation="relu", method="construction")
+    assert not shown(rates, "frequency") and not shown(rates, "degree")
+    reset(rates, target="sines", activation="polynomial")
+    assert shown(rates, "frequency") and shown(rates, "degree")
+    reset(rates, target="sine", activation="relu")
+
+
+def test_formula_box_shows_the_current_target(shallow):
+    assert shallow.state.target == "sine"
+    assert shallow.controls["expression"].value == "sin(pi*x)"
+    reset(shallow, target="abs")
+    assert shallow.controls["expression"].value == "abs(x)"
+    reset(shallow, target="sines", frequency=2.0)
+    assert shallow.controls["expression"].value == (
+        "sin(2*pi*x) + sin(4*pi*x + 1)/2 + sin(6*pi*x + 2)/3"
+    )
+    named = reset(shallow, method="construction", activation="relu", width=40).approx
+    # choosing "typed formula" keeps the formula in view: the same function, now editable
+    typed = reset(shallow, target="expression").approx
+    np.testing.assert_allclose(typed.f, named.f, atol=1e-12)
+    # typing a formula makes it the target
+    shallow.controls["target"].value = "sine"
+    settle(shallow)
+    shallow.controls["expression"].value = "x**2"
+    r = settle(shallow)
+    assert shallow.state.target == "expression" and shallow.controls["target"].value == "expression"
+    assert r.approx.target.label == "x**2"
+
+
+@pytest.mark.parametrize("path", ["client", "control"])
+def test_refused_formula_stays_in_its_box(shallow, path):
+    good = reset(shallow, target="expression", expression="x**3", width=12).approx
+    bad = "sin(3*pi*x) * exq(-x**2)"
+    if path == "client":
+        shallow.controls["expression"].set_state({"value": bad})
+    else:
+        shallow.controls["expression"].value = bad
+    assert shallow.wait(10)
+    assert shallow.controls["expression"].value == bad  # kept, to be corrected
+    assert not shallow.state.ok and "unknown function 'exq'" in shallow.state.status
+    assert shallow.status.value.count("exq") == 1  # the status line names the error
+    assert shallow.state.expression == "x**3"  # the state keeps its last good value
+    assert shallow.state.result.approx.target.label == "x**3"
+    np.testing.assert_array_equal(shallow.state.result.approx.phi, good.phi)
+    # the corrected formula is taken
+    if path == "client":
+        shallow.controls["expression"].set_state({"value": "sin(3*pi*x) * exp(-x**2)"})
+    else:
+        shallow.controls["expression"].value = "sin(3*pi*x) * exp(-x**2)"
+    r = settle(shallow)
+    assert r.approx.target.label == "sin(3*pi*x) * exp(-x**2)"
+    assert shallow.state.expression == shallow.controls["expression"].value
+
+
+def test_retyping_the_last_good_formula_clears_the_message(shallow):
+    reset(shallow, target="expression", expression="x**3")
+    shallow.controls["expression"].value = "x***3"
+    assert shallow.wait(10) and not shallow.state.ok
+    shallow.controls["expression"].value = "x**3"  # the state's value: nothing to recompute
+    settle(shallow)
+    assert "up to date" in shallow.status.value
+
+
+def test_a_refused_formula_gives_way_when_another_control_moves(shallow):
+    reset(shallow, target="expression", expression="x**3")
+    shallow.controls["expression"].value = "x***3"
+    assert shallow.wait(10) and not shallow.state.ok
+    reset(shallow, width=shallow.state.width + 1)  # computes x**3: the box says so again
+    assert shallow.controls["expression"].value == "x**3"
+
+
+def test_log_slider_defaults_are_grid_points(shallow, rates, two_d):
+    # a browser snaps a log slider's value to min + k * step: a default off the grid is shown
+    # as its neighbour (0.00979 for 0.01), so every default must be a grid point
+    import ipywidgets as W
+
+    sliders = [
+        (p, n, c)
+        for p in (shallow, rates, two_d)
+        for n, c in p.controls.items()
+        if isinstance(c, W.FloatLogSlider)
+    ]
+    assert len(sliders) == 2  # the two eps sliders
+    for panel, name, c in sliders:
+        k = (np.log10(panel.state.param_specs()[name].default) - c.min) / c.step
+        assert k == pytest.approx(round(k), abs=1e-9), (name, k)
+    assert two_d.controls["eps"].value == 0.01 and rates.controls["eps"].value == 0.01
+
+
+def figure_texts(panel):
+    from matplotlib.text import Text
+
+    return [
+        t.get_text()
+        for fig in panel.figures.values()
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text()
+    ]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"target": "sine", "activation": "relu", "method": "construction"},
+        {"target": "abs", "activation": "heaviside", "method": "construction"},
+        {"target": "step", "activation": "sigmoid", "method": "least_squares"},
+        {"target": "sine", "activation": "polynomial", "method": "construction"},
+        {"target": "expression", "expression": "x**2 - abs(x)/3", "activation": "relu"},
+    ],
+)
+def test_status_lines_titles_and_legends_are_typeset(shallow, rates, values):
+    for panel in (shallow, rates):
+        reset(panel, **values)
+        texts = figure_texts(panel) + [panel.info.value, panel.status.value]
+        assert any("$" in t for t in texts)
+        for text in texts:
+            assert text_problems(text) == [], text
+    # the predicted rate, in mathtext in the legend and in the HTML (MathJax) status
+    legend = [t for t in figure_texts(rates) if "predicted:" in t]
+    assert legend and legend[0].split("predicted:", 1)[1] in rates.info.value
+
+
+def test_two_d_texts_are_typeset(two_d):
+    reset(two_d, width=30)
+    for text in figure_texts(two_d) + [two_d.info.value]:
+        assert text_problems(text) == [], text
+    assert "$d = 2$" in two_d.info.value
+
+
+def test_sgd_switches_at_once_and_streams_phi(shallow):
+    # "SGD: start it with N = 16; watch Phi move": the figure switches to SGD with the first
+    # render (the starting network, before torch is imported), then partial results redraw Phi
+    # while it trains; renders are counted, not timed
+    reset(shallow, target="sine", activation="relu", method="construction", width=16)
+    phi_line = lines(shallow.figures["approximation"])[MAX_CONTRIBUTIONS + 1]
+    renders = []
+    two_moving = threading.Event()
+    original = shallow.render
+
+    def render(r):
+        original(r)
+        if r.approx.method == "sgd" and not shallow.state.final:
+            curve = np.array(phi_line.get_ydata(), dtype=float)
+            if not renders or not np.array_equal(curve, renders[-1][1]):
+                renders.append((time.monotonic(), curve, r.approx.method))
+            if len(renders) >= 3:  # the start and two trained curves, distinct
+                two_moving.set()
+        elif r.approx.method == "sgd":
+            renders.append((time.monotonic(), None, "final"))
+
+    shallow.render = render
+    try:
+        shallow.controls["steps"].value = 20000  # long enough to stop it while it trains
+        t0 = time.monotonic()
+        shallow.controls["method"].value = "sgd"
+        assert two_moving.wait(120), len(renders)
+        assert shallow.state.busy  # still training: the curves came before the job ended
+        shallow.state.cancel()
+        assert shallow.wait(30)
+    finally:
+        del shallow.render
+    partial = [c for _, c, m in renders if m == "sgd"]
+    assert "SGD" in shallow.figures["approximation"].axes[0].get_title()
+    # the first render after the switch is the starting network: Phi = mean f, a constant
+    assert np.ptp(partial[0]) == 0.0
+    assert len(partial) >= 3 and all(np.ptp(c) > 0 for c in partial[1:3])
+    # at most 10 partial results per second reach the figure
+    elapsed = renders[len(partial) - 1][0] - t0
+    assert len(partial) <= 10 * elapsed + 2
+    reset(shallow, method="construction", steps=2000)
+
+
+FIGURE_CASES = {
+    "shallow": [
+        {"target": "sine", "activation": "relu", "method": "construction", "width": 16},
+        {"target": "abs", "activation": "heaviside", "method": "construction", "width": 33},
+        {"target": "sines", "frequency": 16.0, "activation": "tanh", "method": "least_squares"},
+        {"target": "step", "activation": "sigmoid", "contributions": True, "width": 500},
+        {"target": "sine", "activation": "polynomial", "degree": 5, "method": "construction"},
+        {"target": "expression", "expression": "sin(3*pi*x) * exp(-x**2)", "width": 2000},
+    ],
+    "rates": [
+        {"target": "sine", "activation": "relu", "method": "construction"},
+        {"target": "step", "activation": "relu", "fit_min": 3},
+        {"target": "abs", "activation": "heaviside", "method": "least_squares"},
+        {"target": "sine", "activation": "polynomial", "degree": 2, "eps": 1e-4},
+        {"target": "expression", "expression": "abs(x - 1/3)", "activation": "relu"},
+    ],
+    "two_d": [
+        {"width": 64},
+        {"target": "disc", "metric": "rms", "width": 1000, "eps": 0.3},
+        {"target": "bump", "metric": "sup", "width": 1, "eps": 1e-3},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("which", "values"), [(k, v) for k, cases in FIGURE_CASES.items() for v in cases]
+)
+def test_figures_and_status_pass_the_figure_check(shallow, rates, two_d, which, values):
+    from widgets.figcheck import figure_problems
+
+    panel = {"shallow": shallow, "rates": rates, "two_d": two_d}[which]
+    reset(panel, **values)
+    for name, fig in panel.figures.items():
+        assert figure_problems(fig) == [], name
+    assert text_problems(panel.info.value, math=True) == []
+    assert text_problems(panel.status.value, math=False) == []
