@@ -20,6 +20,11 @@ __all__ = ["Snapshot", "OPTIMIZERS", "fit"]
 #: The optimiser schedules: which phases run.
 OPTIMIZERS = {"adam": ("adam",), "lbfgs": ("lbfgs",), "adam+lbfgs": ("adam", "lbfgs")}
 
+#: Function evaluations one L-BFGS iteration may spend in its strong Wolfe line search. torch
+#: defaults ``max_eval`` to ``max_iter * 5 // 4``, which is 1 for ``max_iter=1`` and leaves the
+#: line search no trial beyond the first: every rejected first step became a step of length 0.
+_LBFGS_LINE_SEARCH_EVALS = 25
+
 
 @dataclass(frozen=True, eq=False)
 class Snapshot:
@@ -172,6 +177,7 @@ def fit(
             params,
             lr=1.0,
             max_iter=1,
+            max_eval=_LBFGS_LINE_SEARCH_EVALS,
             history_size=50,
             line_search_fn="strong_wolfe",
             tolerance_grad=1e-12,

@@ -45,7 +45,7 @@ class PINNState(LiveState):
     activation = param(Choice(default="tanh", options=tuple(ACTIVATIONS), label="activation"))
     n_points = param(IntRange(default=64, min=8, max=1024, step=8, label="points $n$"))
     optimizer = param(Choice(default="adam+lbfgs", options=_OPTIMIZERS, label="optimiser"))
-    adam_steps = param(IntRange(default=1000, min=0, max=4000, step=100, label="Adam steps"))
+    adam_steps = param(IntRange(default=200, min=0, max=4000, step=100, label="Adam steps"))
     lbfgs_steps = param(IntRange(default=300, min=0, max=1000, step=50, label="L-BFGS steps"))
     bc = param(Choice(default="soft", options=BOUNDARY, label="boundary"))
     bc_weight = param(
@@ -160,6 +160,7 @@ class PINNPanel(LivePanel):
         s, e = self._sol_axes, self._err_axes
         if one:
             s.set(xlim=(0, 1), ylim=(-0.15, 1.25), xlabel="$x$", ylabel="$u$", aspect="auto")
+            e.set_ylim(1e-8, 1)  # positive before the log scale (the square left it at 0 .. 1)
             e.set(
                 xlim=(0, 1),
                 yscale="log",

@@ -8,6 +8,7 @@ import torch
 
 from course.pdes import coefficient_family
 from course.pdes.parametric import load_parametric
+from course.pdes.pinn import PINNConfig
 from widgets.live import NOT_COMPUTED
 from widgets.pdes import BSDEPanel, CostPanel, FEMPanel, ParametricPanel, PINNPanel, RitzPanel
 
@@ -31,6 +32,24 @@ def test_fem_panel_draws_the_solution_and_marks_the_mesh():
     for bad in (1e9, float("nan"), "x"):
         p.controls["n"].set_state({"value": bad})
         assert not p.state.ok and "n must be" in p.state.status and p.state.n == 9
+
+
+@pytest.mark.slow
+def test_pinn_panel_defaults_reach_1e_3_in_the_first_100_lbfgs_steps():
+    # the first "what to observe" prompt of section 3; a student's first Train runs what
+    # benchmarks/bench_l08.py measures (PINNConfig())
+    p = PINNPanel()
+    assert p.state.config(**p.state.params()) == PINNConfig()
+    assert p.wait(30)
+    p.start_button.click()
+    assert p.wait(300) and p.state.ok, p.state.status
+    s = p.state.result
+    assert s.done and s.lbfgs_start == 200
+    below = s.steps[s.rel_l2 <= 1e-3]
+    assert below.size and s.lbfgs_start < below[0] <= s.lbfgs_start + 100
+    assert s.final_rel_l2 < 1e-4
+    rel = [ln for ln in p.figures["training"].axes[0].lines if "rel." in ln.get_label()][0]
+    np.testing.assert_allclose(rel.get_ydata(), s.rel_l2)  # the dashed curve shows it
 
 
 def test_pinn_panel_starts_on_the_button_and_draws_each_loss_term():
