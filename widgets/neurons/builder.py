@@ -16,7 +16,7 @@ from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import Choice, FloatRange, IntRange, param
-from ._common import _GRID, ACTIVATION_CHOICE, _grid
+from ._common import _GRID, ACTIVATION_CHOICE, WIDTHS, _grid
 
 
 # ============================================================================ network builder
@@ -39,7 +39,7 @@ class BuilderState(LiveState):
     and a fraction of them set to zero (sparse connectivity)."""
 
     depth = param(IntRange(default=3, min=1, max=10, label="depth $L$"))
-    width = param(IntRange(default=8, min=1, max=256, label="width $N_\\ell$"))
+    width = param(Choice(default=8, options=WIDTHS, slider=True, label="width $N_\\ell$"))
     activation = param(Choice(default="relu", options=ACTIVATION_CHOICE, label="activation"))
     sparsity = param(FloatRange(default=0.0, min=0.0, max=0.95, step=0.05, label="sparsity"))
     seed = param(IntRange(default=0, min=0, max=9999, label="seed", advanced=True))
@@ -106,7 +106,8 @@ class BuilderPanel(LivePanel):
             ax.set_title(
                 "no linear regions: $L = 1$, $\\Phi$ is affine"
                 if r.network.depth == 1
-                else f"no linear regions: {r.network.activation} is not piecewise linear"
+                else "no linear regions:\n"
+                f"{ACTIVATION_CHOICE[r.network.activation]} is not piecewise linear"
             )
         else:
             self._regions.set_data(_region_colours(r.regions))
