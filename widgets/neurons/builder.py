@@ -72,7 +72,7 @@ class BuilderPanel(LivePanel):
         self._phi = ax.imshow(
             np.zeros((2, 2)), origin="lower", extent=ext, cmap="RdBu_r", interpolation="nearest"
         )
-        phi.colorbar(self._phi, ax=ax, shrink=0.85)
+        self._phi_bar = phi.colorbar(self._phi, ax=ax, shrink=0.85)
         ax.set(xlabel=r"$x_1$", ylabel=r"$x_2$", title=r"$\Phi$ on $[-1,1]^2$")
         ax.grid(False)
         regions, ax2 = new_figure(320, 320)
@@ -85,6 +85,7 @@ class BuilderPanel(LivePanel):
             vmax=1,
             interpolation="nearest",
         )
+        self._regions._mathdl_no_colorbar = True  # colour tells regions apart, it is no value
         ax2.set(xlabel=r"$x_1$", ylabel=r"$x_2$", title="linear regions")
         ax2.grid(False)
         graph, ax3 = new_figure(520, 320)
@@ -100,11 +101,15 @@ class BuilderPanel(LivePanel):
         self._phi.set_data(r.values)
         m = float(np.max(np.abs(r.values))) or 1.0
         self._phi.set_clim(-m, m)
+        # ticks fixed by the data, not by the axis length: the layout of the first draw then
+        # makes room for the labels that are drawn (a locator's labels change with the length)
+        ticks = np.linspace(-m, m, 5)
+        self._phi_bar.set_ticks(ticks, labels=[f"{v:.2g}".replace("-", "\u2212") for v in ticks])
         ax = self._regions.axes
         if r.regions is None:
             self._regions.set_data(np.full((2, 2), np.nan))
             ax.set_title(
-                "no linear regions: $L = 1$, $\\Phi$ is affine"
+                "no linear regions:\n$L = 1$, $\\Phi$ is affine"
                 if r.network.depth == 1
                 else "no linear regions:\n"
                 f"{ACTIVATION_CHOICE[r.network.activation]} is not piecewise linear"
