@@ -247,8 +247,12 @@ class TrainingPanel(LivePanel):
         ax.legend(loc="lower left", fontsize=8)
         loss, ax2 = new_figure(380, 380)
         # a dot on the newest value: at step 0 the initial loss is one point, and it shows
-        (self._train_loss,) = ax2.semilogy([], [], marker="o", markevery=[-1], label="train")
-        (self._test_loss,) = ax2.semilogy([], [], marker="o", markevery=[-1], label="test")
+        (self._train_loss,) = ax2.semilogy(
+            [], [], marker="o", markevery=[-1], clip_on=False, label="train"
+        )
+        (self._test_loss,) = ax2.semilogy(
+            [], [], marker="o", markevery=[-1], clip_on=False, label="test"
+        )
         ax2.set(xlabel="SGD step", ylabel="mean logistic loss (without penalty)")
         ax2.xaxis.set_major_formatter(EngFormatter(sep=""))  # 20k, not a clipped 20000
         ax2.legend(loc="upper right", fontsize=8)
