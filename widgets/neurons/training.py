@@ -43,7 +43,7 @@ STEPS_PER_FRAME = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 
 
 def _architecture(widths, activation) -> str:
-    """``L = 3 affine maps, widths (2, 8, 8, 1), relu`` in mathtext (figure titles) or HTML."""
+    """``$L = 3$, widths (2, 8, 8, 1), relu``: for a figure title (mathtext) and the status."""
     return f"$L = {len(widths) - 1}$, widths ({', '.join(map(str, widths))}), " + (
         ACTIVATION_CHOICE.get(activation, activation)
     )
@@ -54,7 +54,9 @@ class TrainingState(LiveState):
 
     Changing the data set, noise, architecture or seed starts afresh; changing the step size,
     batch size or penalty applies from the next step, also while training plays (Play is an
-    action that keeps running: a parameter change restarts it with the new values).
+    action that keeps running: a parameter change restarts it with the new values). Play
+    shows a frame after every ``steps_per_frame`` steps and stops by itself once the loss has
+    diverged (:data:`course.neurons.training.DIVERGENCE_FACTOR`).
     """
 
     dataset = param(Choice(default="circles", options={k: k for k in DATASETS}, label="data"))
@@ -63,7 +65,7 @@ class TrainingState(LiveState):
     depth = param(BuilderState.param_specs()["depth"])
     width = param(BuilderState.param_specs()["width"])
     activation = param(BuilderState.param_specs()["activation"])
-    # up to 10: past about 3 the default network's loss rises instead of falling (it diverges)
+    # up to 10: there the default network's loss rises past twice its start (it diverges)
     lr = param(FloatRange(default=0.1, min=1e-3, max=10.0, log=True, label="step size $\\eta$"))
     steps_per_frame = param(
         Choice(default=20, options=STEPS_PER_FRAME, slider=True, label="steps per frame")
