@@ -25,6 +25,13 @@ SETTLED = (
     "() => document.body.innerText.includes('up to date')"
     " && !document.body.innerText.includes('computing')"
 )
+FIGURES = [2, 3, 2]  # per panel: neuron explorer, network builder, training playground
+# the panel's figures have arrived: ipympl canvases holding a drawn frame (a blank or
+# transparent canvas encodes to a few hundred bytes); ipympl draws what is in view
+DRAWN = """([i, n]) => Array.from(document.querySelectorAll('.mathdl-panel')[i]
+    .querySelectorAll('canvas'))
+    .filter(c => { try { return c.toDataURL().length > 8000; } catch (e) { return false; } })
+    .length >= n"""
 
 
 def _open(browser, server, size):
@@ -57,6 +64,7 @@ def test_figures_sit_beside_the_controls(browser, server, size):
     panels = page.locator(".mathdl-panel")
     for i in range(panels.count()):
         panels.nth(i).scroll_into_view_if_needed()
+        page.wait_for_function(DRAWN, arg=[i, FIGURES[i]], timeout=120_000)
         page.screenshot(path=str(ARTIFACTS / f"01-{size[0]}x{size[1]}-panel{i}.png"))
     page.close()
 
