@@ -33,6 +33,13 @@ DRAWN = """([i, n]) => Array.from(document.querySelectorAll('.mathdl-panel')[i]
     .filter(c => { try { return c.toDataURL().length > 8000; } catch (e) { return false; } })
     .length >= n"""
 
+# the panel's frames, to wait until every drawn figure of it has a new one after a change
+FRAMES = """(i) => Array.from(document.querySelectorAll('.mathdl-panel')[i]
+    .querySelectorAll('canvas')).map(c => { try { return c.toDataURL(); } catch (e) { return ''; } })"""
+CHANGED = """([i, before]) => Array.from(document.querySelectorAll('.mathdl-panel')[i]
+    .querySelectorAll('canvas')).every((c, k) => before[k].length < 8000
+        || c.toDataURL() !== before[k])"""
+
 
 def _open(browser, server, size):
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
@@ -73,11 +80,14 @@ def test_playground_warns_of_heaviside_and_of_divergence(browser, server):
     page = _open(browser, server, (1280, 720))
     play = page.locator(".mathdl-panel").nth(2)
     play.scroll_into_view_if_needed()
+    page.wait_for_function(DRAWN, arg=[2, FIGURES[2]], timeout=120_000)
+    before = page.evaluate(FRAMES, 2)
     play.locator("select").nth(1).select_option(label="heaviside")  # data, then activation
     page.wait_for_function(
         "() => document.body.innerText.includes('heaviside has zero derivative')",
         timeout=120_000,
     )
+    page.wait_for_function(CHANGED, arg=[2, before], timeout=120_000)  # the new title's frame
     page.screenshot(path=str(ARTIFACTS / "01-playground-heaviside.png"))
     play.locator("select").nth(1).select_option(label="relu")
     page.wait_for_function(SETTLED, timeout=120_000)
@@ -90,10 +100,12 @@ def test_playground_warns_of_heaviside_and_of_divergence(browser, server):
         ".some(r => r.innerText.trim() === '10.0')",
         timeout=60_000,
     )
+    before = page.evaluate(FRAMES, 2)
     play.get_by_role("button", name="Play").click()
     page.wait_for_function(
         "() => document.body.innerText.includes('training diverged at step')", timeout=120_000
     )
+    page.wait_for_function(CHANGED, arg=[2, before], timeout=120_000)
     page.screenshot(path=str(ARTIFACTS / "01-playground-diverged.png"))
     assert "paused" in play.inner_text()  # Play stopped by itself
     page.close()
