@@ -209,14 +209,7 @@ class TrainingPanel(LivePanel):
 
     def __init__(self, architecture: BuilderPanel | None = None, **values):
         state = TrainingState(compute_now=False, **values)
-        if architecture is not None:  # the builder's architecture, before the first compute
-            state.set(**{n: getattr(architecture.state, n) for n in self._ARCHITECTURE})
         super().__init__(state, title="Training playground")
-        self._links = []
-        if architecture is not None:
-            b = architecture.state
-            for name in self._ARCHITECTURE:
-                self._links.append(link((b, name), (state, name)))
         self.action_buttons["play"].button_style = "success"
 
         boundary, ax = new_figure(400, 380)
@@ -262,6 +255,12 @@ class TrainingPanel(LivePanel):
         self.figures = {"boundary": boundary, "loss": loss}
         left = self.control_box(extra=[self.info])
         self.assemble(W.HBox([boundary.canvas, loss.canvas]), left=left)
+        # linked after assemble: a shared link then sees the playground's own start values, so
+        # that a restored page gives the same link again
+        self._links = []
+        if architecture is not None:
+            for name in self._ARCHITECTURE:
+                self._links.append(link((architecture.state, name), (state, name)))
         self.start()
 
     def render(self, r: TrainingResult):
