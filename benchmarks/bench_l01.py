@@ -25,7 +25,7 @@ SWEEPS = {
         BuilderPanel,
         {
             "depth": [3, 4, 2, 5],
-            "width": [8, 9, 7, 10],
+            "width": [8, 12, 6, 16],  # widths the discrete slider offers
             "activation": ["relu", "tanh", "gelu"],
             "sparsity": [0.0, 0.2, 0.4],
             "seed": [0, 1, 2, 3],

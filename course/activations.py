@@ -45,6 +45,9 @@ class Activation:
     piecewise_linear : bool
         True when rho is continuous and piecewise linear (ReLU, leaky ReLU, identity): then every
         network built with it is piecewise linear and has linear regions.
+    zero_gradient : bool
+        True when rho' = 0 wherever it exists (the Heaviside step): backpropagation multiplies
+        by rho', so gradient descent cannot move any weight before the last affine map.
     """
 
     name: str
@@ -53,6 +56,7 @@ class Activation:
     torch_name: str
     derivative: Callable[[np.ndarray], np.ndarray]
     piecewise_linear: bool = False
+    zero_gradient: bool = False
 
     def __call__(self, x):
         return self.numpy(np.asarray(x, dtype=float))
@@ -104,7 +108,12 @@ def _sigmoid_prime(x):
 
 ACTIVATIONS: dict[str, Activation] = {
     "heaviside": Activation(
-        "heaviside", r"\mathbb{1}_{x>0}", _heaviside, "heaviside", np.zeros_like
+        "heaviside",
+        r"\mathbb{1}_{x>0}",
+        _heaviside,
+        "heaviside",
+        np.zeros_like,
+        zero_gradient=True,
     ),
     "sigmoid": Activation("sigmoid", r"\frac{1}{1+e^{-x}}", expit, "sigmoid", _sigmoid_prime),
     "relu": Activation("relu", r"\max(0,x)", _relu, "relu", _heaviside, piecewise_linear=True),

@@ -87,6 +87,8 @@ def _choice(spec: Choice, value, common) -> W.ValueWidget:
     if spec.buttons:
         common.pop("description_allow_html")
         return W.ToggleButtons(value=value, options=options, **{**common, "layout": W.Layout()})
+    if spec.slider:
+        return W.SelectionSlider(value=value, options=options, continuous_update=True, **common)
     return W.Dropdown(value=value, options=options, **common)
 
 

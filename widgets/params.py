@@ -143,11 +143,14 @@ class Choice(Spec):
     """One of a fixed set of options.
 
     ``options`` maps the value to its display label (a tuple of values uses the values as
-    labels). The same dict validates and labels, so the two cannot drift apart.
+    labels). The same dict validates and labels, so the two cannot drift apart. ``buttons``
+    asks for toggle buttons, ``slider`` for a selection slider (ordered options, such as the
+    widths 1, 2, 4, ..., 256 on an even log-like scale).
     """
 
     options: dict | tuple = field(default_factory=tuple)
     buttons: bool = False
+    slider: bool = False
 
     @property
     def labels(self) -> dict:

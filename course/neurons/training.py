@@ -30,7 +30,11 @@ from ..networks import Network, random_network
 from ..progress import Progress
 from .datasets import Dataset2D
 
-__all__ = ["REGULARISERS", "TrainSnapshot", "Trainer"]
+__all__ = ["DIVERGENCE_FACTOR", "REGULARISERS", "TrainSnapshot", "Trainer"]
+
+#: Training has diverged once the recorded training loss exceeds this multiple of its initial
+#: value (or is not finite): gradient descent with a small enough step decreases the loss.
+DIVERGENCE_FACTOR = 2.0
 
 REGULARISERS = {"none": "no penalty", "l2": "squared l2 norm of the weights", "l1": "l1 norm"}
 
@@ -51,6 +55,12 @@ class TrainSnapshot:
         Fraction of correctly classified points, threshold 1/2.
     network : Network
         The current network (numpy copy of the weights).
+    epoch : float
+        Training samples drawn so far divided by the size of the training set (passes over
+        the data).
+    diverged_at : int or None
+        The first recorded step whose training loss exceeded :data:`DIVERGENCE_FACTOR` times
+        the initial loss, or None.
     """
 
     step: int
@@ -60,6 +70,8 @@ class TrainSnapshot:
     train_accuracy: float
     test_accuracy: float
     network: Network = field(repr=False)
+    epoch: float = 0.0
+    diverged_at: int | None = None
 
 
 def _check_hyper(lr, batch_size, lam, reg):
@@ -125,6 +137,10 @@ class Trainer:
         self.weights = [np.array(w) for w in self.initial.weights]
         self.biases = [np.array(b) for b in self.initial.biases]
         self.step = 0
+        self.samples_seen = 0
+        #: the first recorded step at which the loss exceeded DIVERGENCE_FACTOR times the
+        #: initial loss (or was not finite); None while training behaves
+        self.diverged_at: int | None = None
         self._record_every = 10
         self._steps: list[int] = []
         self._train_loss: list[float] = []
@@ -192,6 +208,9 @@ class Trainer:
         self._steps.append(self.step)
         self._train_loss.append(self.loss(self.data.x_train, self.data.y_train))
         self._test_loss.append(self.loss(self.data.x_test, self.data.y_test))
+        now, first = self._train_loss[-1], self._train_loss[0]
+        if self.diverged_at is None and not (now <= DIVERGENCE_FACTOR * first):  # NaN too
+            self.diverged_at = self.step
         if len(self._steps) > self.MAX_RECORDS:
             for history in (self._steps, self._train_loss, self._test_loss):
                 del history[1::2]
@@ -209,6 +228,7 @@ class Trainer:
                 self.weights[l] -= self.lr * gw[l]
                 self.biases[l] -= self.lr * gb[l]
             self.step += 1
+            self.samples_seen += bs
             if self.step % self._record_every == 0:
                 self._record()
         if not all(np.isfinite(w).all() for w in self.weights):
@@ -231,6 +251,8 @@ class Trainer:
             train_accuracy=acc(self.data.x_train, self.data.y_train),
             test_accuracy=acc(self.data.x_test, self.data.y_test),
             network=net,
+            epoch=self.samples_seen / len(self.data.y_train),
+            diverged_at=self.diverged_at,
         )
 
     def train(self, steps: int) -> TrainSnapshot:

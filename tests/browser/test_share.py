@@ -165,7 +165,7 @@ def test_hostile_query_strings_give_messages_and_no_harm(browser, voila):
     assert "Traceback" not in text
     for message in (
         "depth must be an integer in [1, 10]",
-        "width must be an integer in [1, 256]",
+        "width must be one of 1, 2, 3",  # the discrete width slider's options
         "sparsity must be a number",
         "activation must be one of",
         "w1 must be a number",

@@ -48,3 +48,11 @@ def test_known_values():
 def test_unknown_name_names_the_valid_ones(bad):
     with pytest.raises(ValueError, match="activation must be one of heaviside, sigmoid, relu"):
         get_activation(bad)
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+def test_zero_gradient_flag_says_whether_the_derivative_vanishes(name, rng):
+    act = get_activation(name)
+    x = rng.uniform(-4, 4, 400)
+    x = x[np.abs(x) > 1e-3]  # away from the kink / jump at 0
+    assert act.zero_gradient == (not np.any(act.derivative(x)))

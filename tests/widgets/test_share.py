@@ -116,6 +116,7 @@ def test_a_link_restores_every_control_of_every_panel():
         "neuron.activation": "tanh",
         "builder.depth": "5",
         "builder.sparsity": "0.35",
+        "training.depth": "5",  # the playground's own depth control, linked to the builder's
         "training.lr": "0.01",
     }
     share.new_page(query)

@@ -16,7 +16,7 @@ from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import Choice, FloatRange, IntRange, param
-from ._common import _GRID, ACTIVATION_CHOICE, _grid
+from ._common import _GRID, ACTIVATION_CHOICE, WIDTHS, _grid
 
 
 # ============================================================================ network builder
@@ -39,7 +39,7 @@ class BuilderState(LiveState):
     and a fraction of them set to zero (sparse connectivity)."""
 
     depth = param(IntRange(default=3, min=1, max=10, label="depth $L$"))
-    width = param(IntRange(default=8, min=1, max=256, label="width $N_\\ell$"))
+    width = param(Choice(default=8, options=WIDTHS, slider=True, label="width $N_\\ell$"))
     activation = param(Choice(default="relu", options=ACTIVATION_CHOICE, label="activation"))
     sparsity = param(FloatRange(default=0.0, min=0.0, max=0.95, step=0.05, label="sparsity"))
     seed = param(IntRange(default=0, min=0, max=9999, label="seed", advanced=True))
@@ -72,7 +72,7 @@ class BuilderPanel(LivePanel):
         self._phi = ax.imshow(
             np.zeros((2, 2)), origin="lower", extent=ext, cmap="RdBu_r", interpolation="nearest"
         )
-        phi.colorbar(self._phi, ax=ax, shrink=0.85)
+        self._phi_bar = phi.colorbar(self._phi, ax=ax, shrink=0.85)
         ax.set(xlabel=r"$x_1$", ylabel=r"$x_2$", title=r"$\Phi$ on $[-1,1]^2$")
         ax.grid(False)
         regions, ax2 = new_figure(320, 320)
@@ -85,6 +85,7 @@ class BuilderPanel(LivePanel):
             vmax=1,
             interpolation="nearest",
         )
+        self._regions._mathdl_no_colorbar = True  # colour tells regions apart, it is no value
         ax2.set(xlabel=r"$x_1$", ylabel=r"$x_2$", title="linear regions")
         ax2.grid(False)
         graph, ax3 = new_figure(520, 320)
@@ -100,13 +101,18 @@ class BuilderPanel(LivePanel):
         self._phi.set_data(r.values)
         m = float(np.max(np.abs(r.values))) or 1.0
         self._phi.set_clim(-m, m)
+        # ticks fixed by the data, not by the axis length: the layout of the first draw then
+        # makes room for the labels that are drawn (a locator's labels change with the length)
+        ticks = np.linspace(-m, m, 5)
+        self._phi_bar.set_ticks(ticks, labels=[f"{v:.2g}".replace("-", "\u2212") for v in ticks])
         ax = self._regions.axes
         if r.regions is None:
             self._regions.set_data(np.full((2, 2), np.nan))
             ax.set_title(
-                "no linear regions: $L = 1$, $\\Phi$ is affine"
+                "no linear regions:\n$L = 1$, $\\Phi$ is affine"
                 if r.network.depth == 1
-                else f"no linear regions: {r.network.activation} is not piecewise linear"
+                else "no linear regions:\n"
+                f"{ACTIVATION_CHOICE[r.network.activation]} is not piecewise linear"
             )
         else:
             self._regions.set_data(_region_colours(r.regions))

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from course.neurons.datasets import DATASETS, make_dataset
-from course.neurons.training import Trainer
+from course.neurons.training import DIVERGENCE_FACTOR, Trainer
 from course.progress import Progress
 
 
@@ -127,3 +127,22 @@ def test_a_long_run_keeps_a_bounded_evenly_spread_history():
     assert snap.steps[0] == 0 and snap.steps[-1] >= 30_000 - 2 * t._record_every
     gaps = np.diff(snap.steps)
     assert gaps.max() <= 2 * gaps.min()  # evenly spread up to the latest doubling
+
+
+def test_a_rising_loss_is_flagged_as_divergence():
+    data = make_dataset("circles", n_samples=200, noise=0.05, seed=0)
+    calm = Trainer(data, (2, 8, 8, 1), seed=0, lr=0.1)
+    wild = Trainer(data, (2, 8, 8, 1), seed=0, lr=10.0)
+    s_calm, s_wild = calm.train(1000), wild.train(1000)
+    assert s_calm.diverged_at is None
+    assert s_calm.train_loss.max() <= DIVERGENCE_FACTOR * s_calm.train_loss[0]
+    k = s_wild.diverged_at
+    assert k is not None and 0 < k <= 1000
+    assert s_wild.train_loss[list(s_wild.steps).index(k)] > DIVERGENCE_FACTOR * s_wild.train_loss[0]
+
+
+def test_epochs_count_passes_over_the_training_set():
+    data = make_dataset("xor", n_samples=100, test_fraction=0.3, seed=0)
+    t = Trainer(data, (2, 4, 1), seed=0, batch_size=7)
+    assert t.snapshot().epoch == 0.0
+    assert t.train(50).epoch == 50 * 7 / 70

@@ -107,7 +107,7 @@ def test_builder_region_count_grows_with_depth(builder):
 
 
 def test_builder_wide_layers_are_summarised(builder):
-    builder.controls["width"].value = 100
+    builder.controls["width"].value = 96  # a width the discrete width slider offers
     builder.controls["depth"].value = 3
     assert builder.wait(30)
     title = builder.figures["graph"].axes[0].get_title()
@@ -193,8 +193,19 @@ def test_training_follows_the_builders_architecture(builder):
     assert builder.wait(10)
     p = TrainingPanel(architecture=builder)
     assert p.wait(10)
-    assert "depth" not in p.controls
     assert p.state.result.snapshot.network.widths == (2, 6, 6, 1)
     builder.controls["width"].value = 3
     assert builder.wait(10) and p.wait(10)
     assert p.state.result.snapshot.network.widths == (2, 3, 3, 1)
+    assert p.controls["width"].value == 3  # the playground's own control follows
+    # and the other way: the playground's controls change the builder too
+    p.controls["depth"].value = 4
+    p.controls["activation"].value = "tanh"
+    assert p.wait(10) and builder.wait(10)
+    assert builder.state.result.network.widths == (2, 3, 3, 3, 1)
+    assert builder.controls["activation"].value == "tanh"
+    assert p.state.result.snapshot.network.widths == (2, 3, 3, 3, 1)
+    # the playground says which network it trains, in its figure title and its status
+    title = p.figures["boundary"].axes[0].get_title()
+    assert "$L = 4$, widths (2, 3, 3, 3, 1), tanh" in title
+    assert "widths (2, 3, 3, 3, 1), tanh" in p.info.value
