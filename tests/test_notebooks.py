@@ -139,3 +139,43 @@ def test_lecture_executes_headless(path, tmp_path, record_property):
     ]
     record_property("elapsed_s", round(elapsed, 1))
     assert errors == []
+
+
+HOMEWORK = sorted((Path(__file__).resolve().parents[1] / "homework" / "source").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    LECTURES + HOMEWORK,
+    ids=[f"{p.parent.name}-{p.stem}" for p in LECTURES + HOMEWORK],
+)
+def test_notebook_validates_with_cell_ids_and_no_warning(path):
+    """nbformat 4.5 (cell ids): reading and validating gives no MissingIDFieldWarning or other
+    warning (nbformat only warns, then adds ids in memory, on every read)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning fails the test
+        nb = nbformat.reads(path.read_text(), as_version=nbformat.NO_CONVERT)
+        nbformat.validate(nb)
+    raw = json.loads(path.read_text())
+    assert (raw["nbformat"], raw["nbformat_minor"]) >= (4, 5)
+    ids = [c.get("id") for c in raw["cells"]]
+    assert all(ids) and len(set(ids)) == len(ids), "cells without an id, or ids repeated"
+
+
+@pytest.mark.parametrize("path", HOMEWORK, ids=[p.stem for p in HOMEWORK])
+def test_homework_release_validates_with_cell_ids(path):
+    """The students' version (nbgrader's preprocessors) keeps valid cell ids."""
+    import io
+    import warnings
+
+    pytest.importorskip("nbgrader")
+    from homework.make_release import student_version
+
+    out = io.StringIO()
+    nbformat.write(student_version(nbformat.read(path, as_version=4)), out)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nbformat.validate(nbformat.reads(out.getvalue(), as_version=nbformat.NO_CONVERT))
+    assert all(c.get("id") for c in json.loads(out.getvalue())["cells"])
