@@ -121,29 +121,16 @@ def warm(numbers=None, *, directory=None, timeout: float = 600.0) -> dict:
 
     Returns ``{lecture stem: number of panels computed}``.
     """
-    import ast
-    import importlib
-    import json
-
     from course.lectures import LECTURES
 
-    from .panel import LivePanel
+    from .catalog import panel_classes
 
     store = install(directory or os.environ.get(ENV) or default_directory())
     done = {}
     for lec in LECTURES:
         if not lec.written or (numbers and lec.number not in numbers):
             continue
-        cells = json.loads(lec.notebook.read_text())["cells"]
-        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-        panels = []
-        for node in ast.walk(ast.parse(code)):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("widgets"):
-                module = importlib.import_module(node.module)
-                for alias in node.names:
-                    obj = getattr(module, alias.name)
-                    if isinstance(obj, type) and issubclass(obj, LivePanel):
-                        panels.append(obj())
+        panels = [cls() for cls in panel_classes(lec)]
         for panel in panels:
             # a shared job on a button is warmed only where its state asks for it
             # (``warm_button = True``): other button jobs (training) stay for the class

@@ -250,8 +250,10 @@ class LivePanel(W.VBox):
             self._guard(name, control)
         state.observe(self._state_param_changed, names=names)
 
-        self.title = W.HTML(f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>" if title else "")
-        self.status = W.HTML("", layout=W.Layout(min_height="22px"))
+        # HTMLMath: $...$ in a title or a status message is typeset (HTML shows the dollars)
+        heading = f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>" if title else ""
+        self.title = W.HTMLMath(heading)
+        self.status = W.HTMLMath("", layout=W.Layout(min_height="22px"))
         self.progress = W.FloatProgress(
             value=0.0, min=0.0, max=1.0, description="", layout=W.Layout(width="220px")
         )

@@ -2,7 +2,9 @@
 
 For each lecture: the page loads, every panel renders, no Python traceback, error message or
 source code appears, moving the first slider (with the keyboard, as a user would) changes a
-figure, and screenshots before and after are kept in ``artifacts/browser/``.
+figure, and screenshots before and after are kept in ``artifacts/browser/``; so are the screens a
+student scrolls through at 1400 x 1000 (a laptop) and 1280 x 720 (a projector), named
+``<lecture>-<width>x<height>-<screen>.png``.
 """
 
 from __future__ import annotations
@@ -35,6 +37,40 @@ SOURCE_SELECTOR = (
 CANVAS_PIXELS = """() => Array.from(document.querySelectorAll('canvas')).map(c => {
     try { return c.toDataURL().length + ':' + c.toDataURL().slice(-64); } catch (e) { return ''; }
 })"""
+
+
+#: The screens a student sees a lecture on: a laptop and a projector.
+SCREENS = [(1400, 1000), (1280, 720)]
+
+# Voila scrolls inside its own container: the element whose content is the tallest
+SCROLLER = """() => {
+    const all = [document.scrollingElement, ...document.querySelectorAll('*')];
+    let best = document.scrollingElement;
+    for (const el of all) {
+        if (!el) continue;
+        const style = getComputedStyle(el);
+        const scrolls = el === document.scrollingElement || /(auto|scroll)/.test(style.overflowY);
+        if (scrolls && el.scrollHeight - el.clientHeight > best.scrollHeight - best.clientHeight)
+            best = el;
+    }
+    window.__mathdl_scroller = best;
+    return [best.scrollHeight, best.clientHeight];
+}"""
+
+
+def save_screens(page, stem: str, width: int, height: int, limit: int = 60) -> list[Path]:
+    """Screenshots of the page at ``width`` x ``height``, one per screen from top to bottom."""
+    page.set_viewport_size({"width": width, "height": height})
+    total, visible = page.evaluate(SCROLLER)
+    n = min(limit, max(1, -(-total // max(1, visible))))
+    paths = []
+    for i in range(n):
+        page.evaluate(f"() => window.__mathdl_scroller.scrollTo(0, {i * visible})")
+        path = ARTIFACTS / f"{stem}-{width}x{height}-{i:02d}.png"
+        page.screenshot(path=str(path))
+        paths.append(path)
+    page.evaluate("() => window.__mathdl_scroller.scrollTo(0, 0)")
+    return paths
 
 
 def _settle(page, timeout=180.0):
@@ -76,6 +112,12 @@ def test_lecture_in_voila(path: Path, browser, voila):
     state_before = _settle(page)
     ready_s = time.monotonic() - t0
     page.screenshot(path=str(ARTIFACTS / f"{path.stem}-loaded.png"), full_page=True)
+    for width, height in SCREENS:
+        for old in ARTIFACTS.glob(f"{path.stem}-{width}x{height}-*.png"):
+            old.unlink()
+        shots = save_screens(page, path.stem, width, height)
+        assert shots and all(p.stat().st_size > 0 for p in shots)
+    page.set_viewport_size({"width": 1400, "height": 12000})
 
     text = page.inner_text("body")
     assert not ERROR_TEXT.search(text), ERROR_TEXT.search(text).group(0)

@@ -9,17 +9,14 @@ traits unchanged, and the next good value must still be taken.
 
 from __future__ import annotations
 
-import ast
-import importlib
 import math
-from pathlib import Path
 
 import ipywidgets as W
 import pytest
 
 from course.lectures import LECTURES
+from widgets.catalog import lecture_panels
 from widgets.figures import DEVICE_PIXEL_RATIO
-from widgets.panel import LivePanel
 from widgets.params import Choice, FloatRange
 
 pytestmark = pytest.mark.slow
@@ -29,29 +26,7 @@ TRAITS = ["value", "min", "max", "step", "base", "options", "description", "disa
 WATCHED = ["value", "min", "max", "step", "base", "options", "index", "description", "disabled"]
 
 
-def _panel_classes(notebook: Path):
-    """The LivePanel subclasses a notebook imports from ``widgets``."""
-    tree = ast.parse(
-        "\n".join(
-            "".join(cell["source"])
-            for cell in __import__("json").loads(notebook.read_text())["cells"]
-            if cell["cell_type"] == "code"
-        )
-    )
-    classes = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("widgets"):
-            module = importlib.import_module(node.module)
-            for alias in node.names:
-                obj = getattr(module, alias.name)
-                if isinstance(obj, type) and issubclass(obj, LivePanel):
-                    classes.append(obj)
-    return classes
-
-
-PANELS = [
-    (lec.stem, cls) for lec in LECTURES if lec.written for cls in _panel_classes(lec.notebook)
-]
+PANELS = [(lec.stem, cls) for lec, cls in lecture_panels()]
 
 
 def update(widget, state: dict) -> None:

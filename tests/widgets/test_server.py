@@ -177,6 +177,22 @@ def test_options_pass_through_without_warnings(server):
     assert "Warning" not in log and "unrecognized" not in log.lower(), log
 
 
+def test_a_page_load_logs_no_trust_or_kernel_transport_warning(server):
+    before = len(server.log_path.read_text())
+    status, page = server.page()
+    assert status == 200
+    kid = _kernel_id(page)
+    ws = server.connect(kid, subprotocols=[V1_PROTOCOL])  # the kernel has started and answers
+    try:
+        assert kernel_info(ws) == "kernel_info_reply"
+    finally:
+        ws.close()
+    log = server.log_path.read_text()[before:]
+    assert "Kernel started" in log  # the page load's lines are the ones read
+    assert "is not trusted" not in log, log  # a notebook without outputs has nothing to trust
+    assert "without encryption" not in log, log  # kernels on Unix sockets, not plain TCP
+
+
 def test_landing_page_lists_every_lecture(server):
     status, page = _get(server.url, 10)
     assert status == 200

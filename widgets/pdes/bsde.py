@@ -40,7 +40,7 @@ class BSDEPanel(LivePanel):
     def __init__(self, **values):
         super().__init__(
             BSDEState(compute_now=False, **values),
-            title="Deep BSDE: the Allen-Cahn equation u_t + Laplace u + u - u^3 = 0 in d dimensions",
+            title="Deep BSDE: the Allen–Cahn equation $u_t + \\Delta u + u - u^3 = 0$ in $d$ dimensions",
             show_progress=True,
         )
         fig, (yax, lax) = new_figure(900, 320, ncols=2)
@@ -48,7 +48,7 @@ class BSDEPanel(LivePanel):
         self._ref = yax.axhline(np.nan, color="k", ls="--", lw=1.2, label="reference")
         self._band = yax.axhspan(0, 0, color="0.6", alpha=0.3, label="reference $\\pm$ 1%")
         yax.set(xlabel="iteration", ylabel="$u(0, 0)$", xlim=(0, 4000), ylim=(0, 0.7))
-        yax.legend(fontsize=8, loc="upper right")
+        yax.legend(fontsize=8, loc="best")  # the curve falls or rises: the freest corner
         (self._loss,) = lax.semilogy([], [], color="C2", lw=1.2)
         lax.set(
             xlabel="iteration",
@@ -64,8 +64,14 @@ class BSDEPanel(LivePanel):
         self._loss.set_data([], [])
         self._ref.set_ydata([np.nan] * 2)
         self._band.set_visible(False)
-        self.figures["bsde"].axes[0].set_title(
-            f"d = {self.state.dim}: not trained yet, press Train (d = 100: a few minutes)"
+        yax, lax = self.figures["bsde"].axes[:2]
+        yax.set_xlim(0, self.state.iterations)
+        lax.set_xlim(0, self.state.iterations)
+        # two short lines: a long title reaches over the loss plot's tick labels
+        yax.set_title(
+            f"$d = {self.state.dim}$: not trained yet, press Train\n"
+            "(at $d = 100$ it takes a few minutes)",
+            fontsize=9,
         )
 
     def render(self, r):
@@ -94,7 +100,7 @@ class BSDEPanel(LivePanel):
             text = f"{r.estimate:.5f} (no independent reference at this d)"
         yax.set_ylim(lo - 0.05 * (hi - lo + 0.01), hi + 0.05 * (hi - lo + 0.01))
         state = "done" if r.done else f"iteration {r.iterations[-1]}"
-        yax.set_title(f"d = {r.dim}, {state}, {r.seconds[-1]:.0f} s: $Y_0$ = {text}", fontsize=9)
+        yax.set_title(f"$d = {r.dim}$, {state}, {r.seconds[-1]:.0f} s\n$Y_0$ = {text}", fontsize=9)
 
 
 class CostState(LiveState):
@@ -117,7 +123,7 @@ class CostPanel(LivePanel):
     def __init__(self, **values):
         super().__init__(
             CostState(compute_now=False, **values),
-            title="The curse of dimensionality: cost against the dimension d",
+            title="The curse of dimensionality: cost against the dimension $d$",
             show_progress=True,
         )
         fig, ax = new_figure(640, 360)

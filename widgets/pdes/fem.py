@@ -77,7 +77,10 @@ class FEMPanel(LivePanel):
     def __init__(self, **values):
         super().__init__(
             FEMState(compute_now=False, **values),
-            title="P1 finite elements: -div(a_y grad u) = 20 + 10 x1 - 5 x2, with p = 4 parameters",
+            title=(
+                r"P1 finite elements: $-\nabla\cdot(a_y \nabla u) = 20 + 10 x_1 - 5 x_2$, "
+                "with $p = 4$ parameters"
+            ),
         )
         fig, (aax, uax, rax) = new_figure(1120, 330, ncols=3)
         self._a = aax.imshow(np.ones((2, 2)), extent=(0, 1, 0, 1), origin="lower")
@@ -112,7 +115,8 @@ class FEMPanel(LivePanel):
         self._u.set_clim(*image_limits(r.solution))
         self._u.set_extent((0, 1, 0, 1))
         self.figures["fem"].axes[1].set_title(
-            f"$u_y^h$ on {r.n} x {r.n} squares ({(r.n - 1) ** 2} unknowns)"
+            f"$u_y^h$ on {r.n} × {r.n} squares ({(r.n - 1) ** 2} unknowns)",
+            pad=10,  # above the y axis's top tick label, which the wide title overhangs
         )
         self.figures["fem"].axes[0].set_title(f"coefficient $a_y$ ({r.family})")
         h, l2, h1 = r.table

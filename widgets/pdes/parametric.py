@@ -104,7 +104,7 @@ class ParametricPanel(LivePanel):
     def __init__(self, **values):
         super().__init__(
             ParametricState(compute_now=False, **values),
-            title="A network for the parametric map y -> u_y^h (Geist et al. 2021)",
+            title="A network for the parametric map $y \\mapsto u_y^h$ (Geist et al. 2021)",
         )
         fig, axes = new_figure(1180, 300, ncols=4)
         self._ims = []

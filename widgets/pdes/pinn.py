@@ -273,4 +273,4 @@ class RitzPanel(PINNPanel):
     """The Deep Ritz method on the same problems, drawn like the PINN."""
 
     state_class = RitzState
-    heading = "Deep Ritz: minimise the energy E(v) = integral of |grad v|^2 / 2 - f v"
+    heading = r"Deep Ritz: minimise the energy $E(v) = \int \frac12 |\nabla v|^2 - f v$"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+from jupyter_server.services.contents.largefilemanager import LargeFileManager
 from traitlets import Int, Unicode
 from traitlets.config import Config
 from voila.app import Voila
@@ -20,11 +21,14 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 from .handlers import HomeworkHandler, KernelChannelsHandler, LandingHandler, LecturePageHandler
 from .kernels import CourseKernelManager
 
-__all__ = ["CourseVoila", "DEFAULTS", "main"]
+__all__ = ["CourseVoila", "CourseContents", "DEFAULTS", "main"]
 
 #: The course's defaults; any of them can be overridden on the command line or in voila.json.
 DEFAULTS = {
     "Voila": {"ip": "127.0.0.1", "open_browser": False},
+    # kernels talk to the server over Unix sockets (readable by this user only), not over TCP on
+    # 127.0.0.1 without encryption (which every kernel warned about in the log)
+    "KernelManager": {"transport": "ipc"},
     "MappingKernelManager": {
         # a safety net behind the page-gone reaper (CourseKernelManager.grace_s)
         "cull_idle_timeout": 600,
@@ -37,6 +41,22 @@ DEFAULTS = {
         "show_tracebacks": False,
     },
 }
+
+
+class CourseContents(LargeFileManager):
+    """Voila's contents manager; a notebook without outputs needs no trust and gets no warning.
+
+    Trust (a notebook's signature) decides whether the HTML and JavaScript in its *stored
+    outputs* may run when it is opened. The lectures are stored without outputs (a test enforces
+    it) and Voila executes them afresh, so there is nothing to trust; jupyter_server still
+    logged "Notebook ... is not trusted" on every page view. A notebook with outputs is checked
+    as before.
+    """
+
+    def mark_trusted_cells(self, nb, path=""):
+        if any(cell.get("outputs") for cell in nb.cells):
+            return super().mark_trusted_cells(nb, path)
+        self.notary.mark_cells(nb, True)
 
 
 class CourseVoila(Voila):
@@ -80,6 +100,13 @@ class CourseVoila(Voila):
             vc.default_pool_size = self.preheat
         if vc.multi_kernel_manager_class.__name__ == "AsyncMappingKernelManager":
             vc.multi_kernel_manager_class = CourseKernelManager
+
+    def init_settings(self):
+        settings = super().init_settings()
+        # Voila makes its contents manager here (no option selects another class)
+        self.contents_manager = CourseContents(parent=self)
+        settings["contents_manager"] = self.contents_manager
+        return settings
 
     def init_handlers(self):
         swap = {

@@ -103,5 +103,6 @@ class MissingAnglePanel(LivePanel):
         self._fbp.set_data(r.image)
         self._fbp_axes.set_title(
             f"FBP from $[-{r.phi_deg}°, {r.phi_deg}°]$ ({r.n_angles} angles)\n"
-            f"missing wedge {180 - 2 * r.phi_deg}°, rel. error {r.error:.3f}"
+            f"missing wedge {180 - 2 * r.phi_deg}°, rel. error {r.error:.3f}",
+            pad=10,  # above the y axis's top tick label, which the two-line title overhangs
         )
