@@ -7,6 +7,9 @@ import pytest
 
 from course.double_descent import (
     curve_1d,
+    n_params,
+    threshold_width,
+    width_grid,
     feature_grid,
     fit_1d,
     load_digits_split,
@@ -292,6 +295,75 @@ def test_width_panel_trains_on_demand_and_caches():
     assert p.wait(30) and p.state.result is NOT_COMPUTED
 
 
+def test_width_panel_before_train_shows_what_it_will_show():
+    p = WidthPanel()
+    assert p.wait(30) and p.state.result is NOT_COMPUTED
+    fig = p.figures["curve"]
+    lax, eax = fig.axes[:2]
+    planned = [n_params(h) for h in width_grid(100)]
+    (ticks,) = [ln for ln in eax.lines if ln.get_marker() == "|"]
+    assert list(ticks.get_xdata()) == planned  # where the widths will be
+    lo, hi = lax.get_xlim()
+    assert lo < planned[0] and hi > planned[-1]
+    assert marker(fig, 0, "threshold") == [1000, 1000]  # p = n K
+    text = " ".join(t.get_text() for t in lax.texts)
+    assert "12 widths" in text and "3 seeds" in text and "nK = 1000" in text
+    assert "Train" in p.info.value
+    p.controls["n_train"].value = 200  # the frame follows the settings
+    assert p.wait(30) and p.state.result is NOT_COMPUTED
+    assert marker(fig, 0, "threshold") == [2000, 2000]
+    assert list(ticks.get_xdata()) == [n_params(h) for h in width_grid(200)]
+
+
+@pytest.mark.slow
+def test_width_panel_prompts():
+    """Lecture 05's prompts on the trained networks, at the panel's defaults (n = 100, 20%
+    label noise, 4,000 steps, seeds 0-2), on five of its twelve widths (each width is trained
+    on its own: the same values as in the full sweep)."""
+    p = WidthPanel()
+    p.state.widths = (2, 9, threshold_width(100), 22, width_grid(100)[-1])
+    seen = []
+    p.state.observe(lambda c: seen.append(getattr(c["new"], "widths", None)), names="result")
+    p.start_button.click()
+    assert p.wait(900) and p.state.ok
+    r = p.state.result
+    assert r.complete and r.seeds == (0, 1, 2) and not p.state.from_cache
+    # each finished width was drawn as it came
+    assert [len(w) for w in seen if w is not None][:5] == [1, 2, 3, 4, 5]
+    # "the training loss reaches (almost) zero around the red line; the test loss is largest
+    # there, and falls again for wider networks"
+    peak = int(np.argmax(r.test_loss))
+    assert r.widths[peak] == threshold_width(100)
+    assert n_params(r.widths[peak] - 1) < 1000 <= r.n_params[peak]  # the red line is there
+    assert r.train_loss[3] < 0.05 * r.train_loss[0] and r.train_loss[-1] < 1e-2
+    assert r.test_loss[peak] > 2 * r.test_loss[0] and r.test_loss[peak] > 2 * r.test_loss[-1]
+    # the figure: the mean curve and the band of the seeds
+    lax = p.figures["curve"].axes[0]
+    np.testing.assert_allclose(xy(lax.lines[0])[1], r.test_loss)
+    band = next(a for a in lax.patches if a.get_label() == "seed range").get_xy()
+    assert band[:, 1].max() == pytest.approx(r.test_loss_seeds.max())
+    assert band[:, 1].min() == pytest.approx(r.test_loss_seeds.min())
+    assert "largest mean test loss" in p.info.value
+    # "set label noise to 0 and train again: the bump is much smaller"
+    p.controls["label_noise"].value = 0.0
+    assert p.wait(30) and p.state.result is NOT_COMPUTED
+    p.start_button.click()
+    assert p.wait(900) and p.state.ok
+    clean = p.state.result
+    assert clean.label_noise == 0.0
+    assert clean.test_loss.max() < 0.5 * r.test_loss.max()
+    assert clean.test_loss[peak] < 2 * clean.test_loss[0]
+    # "with 500 Adam steps the peak is gone": stopping early regularises
+    p.controls["label_noise"].value = 0.2
+    assert p.wait(30) and p.state.from_cache and p.state.result is r
+    p.controls["steps"].value = 500
+    p.start_button.click()
+    assert p.wait(900) and p.state.ok
+    early = p.state.result
+    assert early.steps == 500
+    assert early.test_loss[peak] < early.test_loss[0]
+
+
 def test_width_panel_stop():
     p = WidthPanel(n_train=100, steps=5000, seed=11)
     p.state.widths = (4, 8)
@@ -303,7 +375,7 @@ def test_width_panel_stop():
     assert r is None or r is NOT_COMPUTED or not r.complete
 
 
-@pytest.mark.parametrize("name", ["n_train", "label_noise", "steps", "seed"])
+@pytest.mark.parametrize("name", ["n_train", "label_noise", "steps", "n_seeds", "seed"])
 def test_width_rejects_hostile_values(name):
     p = WidthPanel()
     hostile(p, name)
