@@ -7,14 +7,14 @@ import pytest
 
 from course.double_descent import (
     curve_1d,
-    n_params,
-    threshold_width,
-    width_grid,
     feature_grid,
     fit_1d,
     load_digits_split,
     make_regression_1d,
     model_sweep,
+    n_params,
+    threshold_width,
+    width_grid,
 )
 from widgets.double_descent import (
     DigitsCurvePanel,
