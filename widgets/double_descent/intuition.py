@@ -100,7 +100,7 @@ class IntuitionPanel(LivePanel):
         (self._samples,) = ax.plot([], [], "o", color="C3", ms=5, label="samples")
         ax.set(xlim=(-1, 1), ylim=(-2.5, 2.5), xlabel="$x$")
         ax.legend(loc="lower left", fontsize=8)
-        curve, cax = new_figure(460, 360)
+        curve, cax = new_figure(460, 380)
         (self._test,) = cax.plot([], [], "-", color="C0", lw=2, label="test loss")
         (self._train,) = cax.plot([], [], "-", color="C2", lw=1.2, label="train loss")
         self._threshold = cax.axvline(20, **_THRESHOLD_STYLE, label="$N = n$")
@@ -111,7 +111,7 @@ class IntuitionPanel(LivePanel):
         nax.set(yscale="log", ylabel=r"$\|a\|_2$")
         nax.grid(False)
         handles = [self._test, self._train, self._norm, self._threshold]
-        cax.legend(handles=handles, loc="upper right", fontsize=8)
+        curve.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=8)
         cax.set_xlim(1, IntuitionState.max_features)
         self.figures = {"fit": fig, "curve": curve}
         self.assemble(W.HBox([fig.canvas, curve.canvas]))

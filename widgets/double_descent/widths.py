@@ -125,7 +125,7 @@ class WidthPanel(LivePanel):
         self._plot.set_xlim(planned[0] / 1.3, planned[-1] * 1.3)
         for line in self._plot.thresholds:
             line.set_xdata([N_CLASSES * n_train] * 2)
-        self._planned.set_data(planned, np.zeros(len(planned)))
+        self._planned.set_data(planned, np.full(len(planned), 0.03))
         return planned
 
     def render_not_computed(self):
@@ -137,9 +137,8 @@ class WidthPanel(LivePanel):
         self._plot.loss_axes.set_ylim(0.2, 10)
         self._plot.loss_axes.set_title("not trained yet for these settings", fontsize=10)
         self._placeholder.set_text(
-            f"Train draws here the test and train loss of {len(planned)} widths\n"
-            f"(grey ticks below the right plot), {st.n_seeds} seeds each,\n"
-            f"against the parameter count; the red line is $p = nK = {N_CLASSES * st.n_train}$."
+            f"Train draws here the test and\ntrain loss of {len(planned)} widths (grey ticks,\n"
+            f"right), {st.n_seeds} seeds each; the red\nline is $p = nK = {N_CLASSES * st.n_train}$."
         )
         self.info.value = (
             f"Press <b>Train</b>: {len(planned)} widths &times; {st.n_seeds} seeds &times; "
