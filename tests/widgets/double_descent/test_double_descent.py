@@ -19,8 +19,10 @@ from course.double_descent import (
 from widgets.double_descent import (
     DigitsCurvePanel,
     IntuitionPanel,
+    IntuitionState,
     SampleWisePanel,
     WidthPanel,
+    ridge_effect_1d,
 )
 from widgets.live import NOT_COMPUTED
 
@@ -400,3 +402,126 @@ def test_constructor_values_reach_the_first_result():
     assert p.wait(60) and p.state.ok
     s = p.state.result.sweep
     assert s.complete and s.ridge == 1e-2 and np.all(s.n_features == 90)
+
+
+# ------------------------------------------------------------------ the lecture's prompts
+def test_intuition_prompts_at_the_threshold(intuition):
+    """'Start at N = n: the fit passes through every sample and swings wildly; ||a|| is
+    enormous'; 'N = 10 n: the fit still interpolates but is tame, test loss lower than anywhere
+    in the classical regime'; 'the training loss is exactly 0 from N = n on'."""
+    p = intuition
+    p.state.set(**{k: s.default for k, s in p.state.param_specs().items()})
+    assert p.wait(30) and p.state.ok
+    r, n = p.state.result, p.state.n_samples
+    assert r.fit.n_features == n and r.fit.train_loss < 1e-20
+    assert np.abs(r.fit.prediction).max() > 3 * np.abs(r.data.f_grid).max()  # swings
+    assert r.sizes[np.argmax(r.coef_norm)] == n and r.fit.coef_norm > 1000
+    assert np.all(r.train_loss[r.sizes >= n] < 1e-20)
+    p.controls["n_features"].value = 10 * n
+    assert p.wait(30) and p.state.ok
+    wide = p.state.result.fit
+    assert wide.train_loss < 1e-20 and wide.coef_norm < 1e-2 * r.fit.coef_norm
+    assert wide.test_loss < r.test_loss[r.sizes < n].min()
+    p.controls["n_features"].value = n
+
+
+def test_intuition_prompt_ridge_is_exact():
+    """The ridge prompt, with the numbers ridge_effect_1d prints in the notebook."""
+    e = ridge_effect_1d()
+    (norm0, norm2), (top0, top2), (small0, small2) = (
+        e.norm_at_threshold,
+        e.max_test_loss,
+        e.small_models,
+    )
+    assert norm2 < norm0 / 300  # "falls by a factor of several hundred"
+    assert top0 > 4 * small0  # the spike without ridge
+    assert top2 <= small2 * (1 + 1e-9)  # with ridge: the level of the smallest models
+    s1 = ridge_effect_1d(seed=1)
+    assert s1.max_test_loss[1] > 2 * s1.small_models[1] and 20 <= s1.argmax[1] <= 30
+    # "set the noise to 0: the peak is lower but does not vanish"
+    st = IntuitionState(compute_now=False)
+    noisy = st.compute(**st.params())
+    clean = st.compute(**{**st.params(), "noise": 0.0})
+    assert clean.test_loss.max() < noisy.test_loss.max()
+    assert clean.test_loss.max() > 5 * clean.test_loss[clean.sizes >= 40].min()
+    # "switch to ReLU features (seed 0): the peak moves to the right of N = n"
+    relu = st.compute(**{**st.params(), "kind": "relu"})
+    assert relu.sizes[np.argmax(relu.test_loss)] > st.n_samples
+
+
+@pytest.fixture(scope="module")
+def digits400():
+    p = DigitsCurvePanel()
+    assert p.wait(300) and p.state.ok
+    return p
+
+
+@pytest.mark.slow
+def test_digits_prompts(digits400):
+    p = digits400
+    r, n = p.state.result, p.state.n_train
+    s = r.sweep
+    at = lambda N: int(np.argmin(np.abs(s.sizes - N)))  # noqa: E731
+    # "peaks at exactly N = n, hundreds to thousands of times its value at N = 10 n (497
+    # against 0.15 for seed 0), and ||a|| peaks with it"
+    assert s.sizes[np.argmax(s.test_loss)] == n and s.sizes[np.argmax(s.coef_norm)] == n
+    assert s.test_loss[at(n)] > 100 * s.test_loss[at(10 * n)]
+    assert round(s.test_loss[at(n)]) == 497 and round(s.test_loss[at(10 * n)], 2) == 0.15
+    # "cursor at N = n: predictions collapse onto a few classes, error close to chance (90%)"
+    p.controls["cursor"].value = 1.0
+    assert p.wait(30)
+    c = p.state.result.confusion
+    assert np.sort(c.sum(axis=0))[-3:].sum() > 0.8 * c.sum() and p.state.result.test_error > 0.8
+    # "N = 10 n: only a few dozen digits remain misclassified"
+    p.controls["cursor"].value = 10.0
+    assert p.wait(30)
+    c = p.state.result.confusion
+    assert 12 <= c.sum() - np.trace(c) <= 60
+    # "the 0-1 error peaks as well but is bounded: compare the rise above N = n/2"
+    loss_rise = s.test_loss[at(n)] / s.test_loss[at(n / 2)]
+    err_rise = s.test_error[at(n)] / s.test_error[at(n / 2)]
+    assert s.test_error.max() <= 1 and loss_rise > 50 * err_rise
+    # "add 20% label noise: the peak grows (to about 3,700), beyond it the curve descends but
+    # stays above the classical optimum, in squared loss and in 0-1 error"
+    p.controls["label_noise"].value = 0.2
+    assert p.wait(300) and p.state.ok
+    s = p.state.result.sweep
+    assert s.test_loss.max() == pytest.approx(3700, rel=0.02)
+    assert s.test_loss[-1] < s.test_loss.max() / 1000
+    classical = s.sizes <= n / 2
+    assert s.test_loss[at(10 * n)] > s.test_loss[classical].min()
+    assert s.test_error[at(10 * n)] > s.test_error[classical].min()
+    # "ridge 1e-2 removes the peak entirely: the test loss falls with N at every step (0.5%)"
+    for noise in (0.2, 0.0):
+        p.state.set(ridge=1e-2, label_noise=noise)
+        assert p.wait(300) and p.state.ok
+        t = p.state.result.sweep.test_loss
+        assert np.all(t[1:] <= 1.005 * t[:-1])
+    # "very large sigma (20): the model is weaker"
+    p.state.set(ridge=0.0, label_noise=0.0, sigma=20.0)
+    assert p.wait(300) and p.state.ok
+    wide = p.state.result.sweep
+    p.state.set(sigma=5.0)
+    assert p.wait(300)
+    base = p.state.result.sweep
+    assert wide.test_loss.min() > base.test_loss.min()
+    assert wide.test_error.min() > base.test_error.min()
+
+
+@pytest.mark.slow
+def test_sample_wise_prompts():
+    p = SampleWisePanel()
+    for noise in (0.0, 0.3):  # "an interval of n in which the test loss increases with n"
+        p.state.set(label_noise=noise, ridge=0.0)
+        assert p.wait(120) and p.state.ok
+        s = p.state.result.sweep
+        N = p.state.n_features
+        half = int(np.argmin(np.abs(s.sizes - N / 2)))
+        assert s.test_loss[s.sizes == N][0] > 10 * s.test_loss[half]
+    # "with ridge 1e-2: beyond n = 60 the loss rises by at most 3% from one n to the next,
+    # small wiggles of up to 10% below"
+    p.state.set(label_noise=0.1, ridge=1e-2)
+    assert p.wait(120) and p.state.ok
+    s = p.state.result.sweep
+    rise = s.test_loss[1:] / s.test_loss[:-1]
+    assert np.all(rise[s.sizes[1:] > 60] <= 1.03) and np.all(rise <= 1.1)
