@@ -118,6 +118,9 @@ def install(directory=None):
 def warm(numbers=None, *, directory=None, timeout: float = 600.0) -> dict:
     """Compute every lecture's panels at their default parameters into the shared store.
 
+    Panels that start on a button are trained too when their state declares
+    ``cache_shared`` (the same result for every student).
+
     Returns ``{lecture stem: number of panels computed}``.
     """
     import ast
@@ -144,6 +147,9 @@ def warm(numbers=None, *, directory=None, timeout: float = 600.0) -> dict:
                     if isinstance(obj, type) and issubclass(obj, LivePanel):
                         panels.append(obj())
         for panel in panels:
+            state = panel.state
+            if state.starts_on == "button" and state.cache_shared and not state.cached():
+                state.trigger()  # a shared result behind a button (a training): warm it too
             panel.wait(timeout)
         done[lec.stem] = len(panels)
         print(f"{lec.stem}: {len(panels)} panels computed; {len(store)} results stored", flush=True)

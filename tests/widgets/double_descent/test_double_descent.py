@@ -525,3 +525,20 @@ def test_sample_wise_prompts():
     s = p.state.result.sweep
     rise = s.test_loss[1:] / s.test_loss[:-1]
     assert np.all(rise[s.sizes[1:] > 60] <= 1.03) and np.all(rise <= 1.1)
+
+
+@pytest.mark.slow
+def test_warm_trains_the_width_sweep_into_the_shared_store(tmp_path, monkeypatch):
+    """`./mathdl warm 5` fills the store with the trained networks (a button-started, shared
+    state); a new panel, as in another student's kernel, then shows them at once."""
+    from widgets.cache import warm
+    from widgets.double_descent import WidthState
+    from widgets.live import LiveState
+
+    monkeypatch.setattr(WidthState, "widths", (2,))  # one narrow width: a short training
+    monkeypatch.setattr(LiveState, "store", None)
+    assert warm([5], directory=tmp_path, timeout=600) == {"05_double_descent": 4}
+    p = WidthPanel()
+    assert p.wait(30) and p.state.ok and p.state.from_cache
+    r = p.state.result
+    assert r.complete and list(r.widths) == [2] and r.seeds == (0, 1, 2) and r.steps == 4000
