@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 from matplotlib.patches import Polygon
+from matplotlib.ticker import NullFormatter
 
 from course.double_descent import WidthSweepResult, n_params, width_grid, width_sweep_steps
 from course.double_descent.width import N_CLASSES
@@ -95,6 +96,8 @@ class WidthPanel(LivePanel):
         for ax in (lax, eax):
             top = ax.secondary_xaxis("top", functions=(_width_of, _params_of))
             top.set_xlabel("width $h$", fontsize=9)
+            for axis in (ax.xaxis, top.xaxis):  # decades only: minor labels collide
+                axis.set_minor_formatter(NullFormatter())
         eax.get_legend().remove()
         fig.legend(
             handles=[self._plot.test, self._band, self._plot.train, self._plot.thresholds[0]],

@@ -542,3 +542,24 @@ def test_warm_trains_the_width_sweep_into_the_shared_store(tmp_path, monkeypatch
     assert p.wait(30) and p.state.ok and p.state.from_cache
     r = p.state.result
     assert r.complete and list(r.widths) == [2] and r.seeds == (0, 1, 2) and r.steps == 4000
+
+
+def test_figures_pass_the_figure_check(intuition, samples, digits):
+    """No text outside its figure, no overlaps, legends off the data, typeset text
+    (widgets.figcheck), for every panel of lecture 05 after computing (and the width panel
+    before Train, and after a short training)."""
+    from widgets.figcheck import figure_problems, text_problems
+
+    w = WidthPanel(steps=100, n_seeds=2)
+    assert w.wait(30) and w.state.result is NOT_COMPUTED
+    problems = [f"width before Train: {x}" for x in figure_problems(w.figures["curve"])]
+    w.state.widths = (2, 14, 40)
+    w.start_button.click()
+    panels = {"intuition": intuition, "samples": samples, "digits": digits, "width": w}
+    for name, p in panels.items():
+        assert p.wait(120) and p.state.ok
+        for key, fig in p.figures.items():
+            problems += [f"{name}/{key}: {x}" for x in figure_problems(fig)]
+        problems += [f"{name} status: {x}" for x in text_problems(p.status.value, math=False)]
+    problems += [f"width info: {x}" for x in text_problems(w.info.value, math=False)]
+    assert problems == []
