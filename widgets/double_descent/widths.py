@@ -114,8 +114,8 @@ class WidthPanel(LivePanel):
             ha="center",
             va="center",
             fontsize=9,
-            wrap=True,
             color="#444444",
+            bbox=dict(facecolor="white", alpha=0.9, edgecolor="#cccccc"),
         )
         self.figures = {"curve": fig}
         left = self.control_box(extra=[self.info])
@@ -145,7 +145,7 @@ class WidthPanel(LivePanel):
         )
         self.info.value = (
             f"Press <b>Train</b>: {len(planned)} widths &times; {st.n_seeds} seeds &times; "
-            f"{st.steps} Adam steps."
+            f"{st.steps:,} Adam steps."
         )
 
     def render(self, s: WidthSweepResult):
