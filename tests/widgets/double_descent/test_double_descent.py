@@ -330,8 +330,11 @@ def test_width_panel_prompts():
     assert p.wait(900) and p.state.ok
     r = p.state.result
     assert r.complete and r.seeds == (0, 1, 2) and not p.state.from_cache
-    # each finished width was drawn as it came
-    assert [len(w) for w in seen if w is not None][:5] == [1, 2, 3, 4, 5]
+    # finished widths were drawn as they came (partials arrive at most 10 per second, the
+    # newest wins: some may be skipped, never reordered)
+    counts = [len(w) for w in seen if w is not None]
+    assert counts == sorted(counts) and counts[0] < 5 and counts[-1] == 5
+    assert all(list(w) == list(r.widths[: len(w)]) for w in seen if w is not None)
     # "the training loss reaches (almost) zero around the red line; the test loss is largest
     # there, and falls again for wider networks"
     peak = int(np.argmax(r.test_loss))
