@@ -159,7 +159,8 @@ class WidthPanel(LivePanel):
         ):
             lo, hi = per_seed.min(axis=1), per_seed.max(axis=1)
             band.set_xy(np.column_stack([np.r_[p, p[::-1]], np.r_[lo, hi[::-1]]]))
-        _set_log_limits(self._plot.loss_axes, s.test_loss_seeds, s.train_loss, pad=1.5)
+        # a train loss near 0 leaves at the bottom: the axis shows the peak, not 5 decades
+        _set_log_limits(self._plot.loss_axes, s.test_loss_seeds, s.train_loss, pad=1.5, depth=20)
         done = "" if s.complete else f", {len(s.widths)}/{len(s.planned)} widths"
         seeds = f"seeds {s.seeds[0]}-{s.seeds[-1]}" if len(s.seeds) > 1 else f"seed {s.seeds[0]}"
         self._plot.loss_axes.set_title(
