@@ -133,9 +133,12 @@ def warm(numbers=None, *, directory=None, timeout: float = 600.0) -> dict:
         panels = [cls() for cls in panel_classes(lec)]
         for panel in panels:
             # a shared job on a button is warmed only where its state asks for it
-            # (``warm_button = True``): other button jobs (training) stay for the class
-            if panel.state.starts_on == "button" and getattr(panel.state, "warm_button", False):
-                panel.state.trigger()
+            # (``warm_button = True``): other button jobs (a BSDE at d = 100 runs for
+            # twenty minutes) stay for the class
+            state = panel.state
+            if state.starts_on == "button" and getattr(state, "warm_button", False):
+                if not state.cached():
+                    state.trigger()
             panel.wait(timeout)
         done[lec.stem] = len(panels)
         print(f"{lec.stem}: {len(panels)} panels computed; {len(store)} results stored", flush=True)

@@ -33,7 +33,15 @@ from .sweeps import (
     sample_sweep,
     sample_sweep_steps,
 )
-from .width import DEFAULT_WIDTHS, WidthSweepResult, n_params, width_sweep, width_sweep_steps
+from .width import (
+    DEFAULT_SEEDS,
+    WidthSweepResult,
+    n_params,
+    threshold_width,
+    width_grid,
+    width_sweep,
+    width_sweep_steps,
+)
 
 __all__ = [
     "N_DIGITS",
@@ -60,9 +68,11 @@ __all__ = [
     "sample_sweep_steps",
     "model_sweep",
     "sample_sweep",
-    "DEFAULT_WIDTHS",
+    "DEFAULT_SEEDS",
     "WidthSweepResult",
     "width_sweep_steps",
     "n_params",
+    "threshold_width",
+    "width_grid",
     "width_sweep",
 ]

@@ -23,8 +23,6 @@ pytestmark = pytest.mark.slow
 #: Panels whose figures other helpers of issue 15 are fixing on their branches (issue15-l01 ...
 #: issue15-l07): remove an entry when its branch is merged and the case passes.
 BEING_FIXED = {
-    "05-DigitsCurvePanel": "issue 15: lecture 05 figures being fixed",
-    "05-WidthPanel": "issue 15: lecture 05 figures being fixed",
 }
 
 #: Panels whose start button runs for minutes at the defaults (measured here: the default PINN

@@ -16,13 +16,15 @@ The states compute through :mod:`course.double_descent` and work without a brows
 from __future__ import annotations
 
 from .digits_curve import DigitsCurvePanel, DigitsCurveState
-from .intuition import IntuitionPanel, IntuitionState
+from .intuition import IntuitionPanel, IntuitionState, RidgeEffect, ridge_effect_1d
 from .sample_wise import SampleWisePanel, SampleWiseState
 from .widths import WidthPanel, WidthState
 
 __all__ = [
     "IntuitionState",
     "IntuitionPanel",
+    "RidgeEffect",
+    "ridge_effect_1d",
     "DigitsCurveState",
     "DigitsCurvePanel",
     "SampleWiseState",

@@ -166,26 +166,30 @@ class DigitsCurvePanel(LivePanel):
             eax,
             xlabel="features $N$",
             threshold_label="$N = n$",
-            loss_label=r"squared loss $\frac{1}{m}\sum\|h(x)-e_y\|^2$",
+            loss_label="squared loss $L$",
         )
         self._cur = [a.axvline(400, **_CURSOR_STYLE) for a in (lax, eax)]
         nax = lax.twinx()
         (self._norm,) = nax.plot([], [], ".-.", color="C1", lw=1.2, label=r"$\|a\|_2$")
         nax.set(yscale="log", ylabel=r"$\|a\|_2$")
         nax.grid(False)
-        lax.legend(
+        curve.legend(
             handles=[self._plot.test, self._plot.train, self._norm, self._plot.thresholds[0]],
-            labels=["test loss", "train loss", r"$\|a\|_2$ (right)", "$N = n$"],
-            loc="upper right",
+            labels=["test loss", "train loss", r"$\|a\|_2$ (right axis)", "$N = n$"],
+            loc="outside upper center",
+            ncol=4,
             fontsize=8,
         )
+        eax.get_legend().remove()  # the same lines: one legend above both axes
         look, (cax, max_) = new_figure(760, 300, ncols=2)
         self._confusion = cax.imshow(np.zeros((10, 10)), cmap="Blues", vmin=0, vmax=1)
         cax.set(xticks=range(10), yticks=range(10), xlabel="predicted", ylabel="true")
         cax.grid(False)
+        look.colorbar(self._confusion, ax=cax, label="test images", shrink=0.9)
         self._digits = max_.imshow(
             _mosaic(np.zeros((0, 64))), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest"
         )
+        self._digits._mathdl_no_colorbar = True  # ink of a digit, not a value
         max_.set(xticks=[], yticks=[])
         max_.grid(False)
         self._labels = [

@@ -100,7 +100,7 @@ class IntuitionPanel(LivePanel):
         (self._samples,) = ax.plot([], [], "o", color="C3", ms=5, label="samples")
         ax.set(xlim=(-1, 1), ylim=(-2.5, 2.5), xlabel="$x$")
         ax.legend(loc="lower left", fontsize=8)
-        curve, cax = new_figure(460, 360)
+        curve, cax = new_figure(460, 380)
         (self._test,) = cax.plot([], [], "-", color="C0", lw=2, label="test loss")
         (self._train,) = cax.plot([], [], "-", color="C2", lw=1.2, label="train loss")
         self._threshold = cax.axvline(20, **_THRESHOLD_STYLE, label="$N = n$")
@@ -111,7 +111,7 @@ class IntuitionPanel(LivePanel):
         nax.set(yscale="log", ylabel=r"$\|a\|_2$")
         nax.grid(False)
         handles = [self._test, self._train, self._norm, self._threshold]
-        cax.legend(handles=handles, loc="upper right", fontsize=8)
+        curve.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=8)
         cax.set_xlim(1, IntuitionState.max_features)
         self.figures = {"fit": fig, "curve": curve}
         self.assemble(W.HBox([fig.canvas, curve.canvas]))
@@ -144,3 +144,46 @@ class IntuitionPanel(LivePanel):
         _set_log_limits(self._test.axes, r.test_loss, r.train_loss)
         _set_log_limits(self._norm.axes, r.coef_norm, pad=1.5)
         self._test.axes.set_title("test (vs $f$) and train loss over N; $\\|a\\|_2$ dash-dot")
+
+
+@dataclass(frozen=True)
+class RidgeEffect:
+    """What ridge does to the 1D curve (:func:`ridge_effect_1d`), one entry per ridge value."""
+
+    n_samples: int
+    ridges: tuple
+    norm_at_threshold: tuple  # ||a||_2 at N = n
+    max_test_loss: tuple  # over all N of the curve
+    argmax: tuple  # the N where it is largest
+    small_models: tuple  # the largest test loss over N <= 5 (the level of the smallest models)
+
+    def __repr__(self) -> str:
+        rows = [
+            f"ridge {lam:g}: ||a||_2 at N = n = {self.n_samples}: {norm:.3g}; largest test loss "
+            f"{top:.3g} at N = {at}; smallest models (N <= 5): {small:.3g}"
+            for lam, norm, top, at, small in zip(
+                self.ridges,
+                self.norm_at_threshold,
+                self.max_test_loss,
+                self.argmax,
+                self.small_models,
+            )
+        ]
+        return "\n".join(rows)
+
+
+def ridge_effect_1d(ridges=(0.0, 1e-2), **values) -> RidgeEffect:
+    """The 1D panel's curve (its defaults, or ``values``) for each ridge: the numbers of the
+    lecture's ridge prompt, computed on the spot (milliseconds)."""
+    state = IntuitionState(compute_now=False, **values)
+    params = state.params()
+    out = []
+    for lam in ridges:
+        r = state.compute(**{**params, "ridge": float(lam)})
+        n = params["n_samples"]
+        at = int(np.flatnonzero(r.sizes == n)[0])
+        i = int(np.argmax(r.test_loss))
+        small = float(r.test_loss[r.sizes <= 5].max())
+        out.append((float(r.coef_norm[at]), float(r.test_loss[i]), int(r.sizes[i]), small))
+    cols = list(zip(*out))
+    return RidgeEffect(params["n_samples"], tuple(map(float, ridges)), *map(tuple, cols))

@@ -22,6 +22,8 @@ from course.double_descent import (
     one_hot,
     random_features,
     sample_sweep,
+    threshold_width,
+    width_grid,
     width_sweep,
     width_sweep_steps,
 )
@@ -369,7 +371,7 @@ def test_width_sweep_small():
     import torch
 
     threads = torch.get_num_threads()
-    r = width_sweep((2, 40), n_train=100, label_noise=0.2, steps=300, seed=0)
+    r = width_sweep((2, 40), n_train=100, label_noise=0.2, steps=300, seeds=(0,))
     assert torch.get_num_threads() == threads  # restored
     assert list(r.widths) == [2, 40] and r.complete
     assert list(r.n_params) == [n_params(2), n_params(40)]
@@ -378,8 +380,75 @@ def test_width_sweep_small():
     assert np.all((0 <= r.test_error) & (r.test_error <= 1))
 
 
+@given(st.integers(1, 2000))
+def test_threshold_width_is_the_first_width_reaching_nK(n):
+    h = threshold_width(n)
+    assert n_params(h) >= 10 * n
+    assert h == 1 or n_params(h - 1) < 10 * n
+
+
+@pytest.mark.parametrize("n", [50, 100, 150, 300])
+def test_width_grid_brackets_the_threshold(n):
+    grid = width_grid(n)
+    assert list(grid) == sorted(set(grid)) and grid[0] >= 1
+    assert threshold_width(n) in grid
+    assert n_params(grid[0]) < 10 * n / 4 and n_params(grid[-1]) > 10 * n * 15
+
+
+def _train_one_by_one(width, seeds, n_train, label_noise, steps, lr):
+    """The reference: one torch network per seed, trained after another (the slow loop)."""
+    import torch
+
+    out = []
+    for seed in seeds:
+        d = load_digits_split(n_train, label_noise=label_noise, seed=seed)
+        x, y = (torch.tensor(a, dtype=torch.float32) for a in (d.x_train, one_hot(d.y_train)))
+        xt = torch.tensor(d.x_test, dtype=torch.float32)
+        yt = torch.tensor(one_hot(d.y_test), dtype=torch.float32)
+        torch.manual_seed(seed)
+        net = torch.nn.Sequential(
+            torch.nn.Linear(64, width), torch.nn.ReLU(), torch.nn.Linear(width, 10)
+        )
+        opt = torch.optim.Adam(net.parameters(), lr=lr)
+        for _ in range(steps):
+            opt.zero_grad()
+            loss = ((net(x) - y) ** 2).sum(dim=1).mean()
+            loss.backward()
+            opt.step()
+        with torch.no_grad():
+            out.append((float(loss), float(((net(xt) - yt) ** 2).sum(dim=1).mean())))
+    return np.array(out)
+
+
+def test_seeds_trained_together_equal_networks_trained_one_by_one():
+    opts = dict(n_train=60, label_noise=0.2, steps=150, lr=3e-3)
+    r = width_sweep((3, 17), seeds=(4, 5, 6), **opts)
+    for k, h in enumerate((3, 17)):
+        ref = _train_one_by_one(h, (4, 5, 6), **opts)
+        # float32 training of 150 steps, batched (baddbmm) against nn.Linear: sums in another
+        # order; 1e-3 relative is far below the differences between seeds (> 5%)
+        np.testing.assert_allclose(r.test_loss_seeds[k], ref[:, 1], rtol=1e-3)
+        assert r.test_loss[k] == pytest.approx(ref[:, 1].mean(), rel=1e-3)
+    assert r.test_loss_seeds.shape == (2, 3) and r.seeds == (4, 5, 6)
+
+
+@pytest.mark.slow
+def test_trained_networks_peak_at_the_threshold_width():
+    """Lecture 05's must-show: the default set-up (n = 100, 20% label noise, 4,000 Adam steps,
+    seeds 0-2) has its test-loss peak at the threshold width, more than twice the test loss at
+    both ends of the panel's widths. Each width is trained on its own (same seeds, same
+    initialisation), so three widths of the grid give the panel's values at them."""
+    grid = width_grid(100)
+    h = threshold_width(100)
+    r = width_sweep((grid[0], h, grid[-1]))
+    assert r.seeds == (0, 1, 2) and r.n_train == 100 and r.label_noise == 0.2
+    small, peak, wide = r.test_loss
+    assert peak > 2 * small and peak > 2 * wide
+    assert r.train_loss[0] > 0.5 and r.train_loss[2] < 1e-2  # fits the noise only when wide
+
+
 def test_width_sweep_can_be_stopped():
-    job = width_sweep_steps((8, 16), n_train=100, steps=400, check_every=100)
+    job = width_sweep_steps((8, 16), n_train=100, steps=400, check_every=100, seeds=(0,))
     first = next(job)
     assert first.partial is None and 0 < first.fraction < 0.5
     job.close()  # what the stop button does: no error, no further work
@@ -390,3 +459,7 @@ def test_width_sweep_validation():
         width_sweep((0, 4))
     with pytest.raises(ValueError, match="steps"):
         width_sweep((4,), steps=0)
+    with pytest.raises(ValueError, match="seeds"):
+        width_sweep((4,), seeds=())
+    with pytest.raises(ValueError, match="n_train"):
+        threshold_width(0)
