@@ -68,23 +68,7 @@ def test_markdown_tables_have_no_bar_inside_math(path):
 _CODE_TO_RUN = re.compile(r"```|`[^`\n]*(?:\w\(|\s=\s)[^`\n]*`")
 
 
-#: Lectures another helper of issue 15 is changing there (remove the entry at merge).
-_BEING_FIXED: dict = {}
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            p,
-            id=p.stem,
-            marks=[pytest.mark.xfail(strict=False, reason=_BEING_FIXED[p.stem])]
-            if p.stem in _BEING_FIXED
-            else [],
-        )
-        for p in LECTURES
-    ],
-)
+@pytest.mark.parametrize("path", LECTURES, ids=lambda p: p.stem)
 def test_code_for_jupyterlab_is_marked_on_the_dashboard(path):
     """Voila hides code cells but shows markdown: code in the text that a student is meant to
     run (the exercises, the headless API) cannot run on the dashboard, so its cell says "in

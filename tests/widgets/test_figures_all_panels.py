@@ -20,11 +20,6 @@ from widgets.panel import _descendants
 
 pytestmark = pytest.mark.slow
 
-#: Panels whose figures other helpers of issue 15 are fixing on their branches (issue15-l01 ...
-#: issue15-l07): remove an entry when its branch is merged and the case passes.
-BEING_FIXED = {
-}
-
 #: Panels whose start button runs for minutes at the defaults (measured here: the default PINN
 #: over 120 s, the deep BSDE at d = 100 over 120 s): before the press, these parameters make
 #: the run short; the figures and texts drawn are the same code.
@@ -45,11 +40,7 @@ def _id(stem, cls):
 
 def _params():
     for stem, cls in PANELS:
-        key = _id(stem, cls)
-        marks = []
-        if key in BEING_FIXED:
-            marks.append(pytest.mark.xfail(strict=False, reason=BEING_FIXED[key]))
-        yield pytest.param(stem, cls, id=key, marks=marks)
+        yield pytest.param(stem, cls, id=_id(stem, cls))
 
 
 def _problems(panel, when: str) -> list[str]:
