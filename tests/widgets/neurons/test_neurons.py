@@ -6,17 +6,7 @@ import numpy as np
 import pytest
 
 from course.networks import complexity
-from widgets.neurons import BuilderPanel, NeuronPanel, TrainingPanel
-
-
-@pytest.fixture
-def neuron(reuse):
-    return reuse("neuron", lambda: NeuronPanel(), 30)
-
-
-@pytest.fixture
-def builder(reuse):
-    return reuse("builder", lambda: BuilderPanel(), 30)
+from widgets.neurons import TrainingPanel
 
 
 def image(fig, k=0):

@@ -16,16 +16,6 @@ from widgets.neurons.training import STEPS_PER_FRAME
 
 
 @pytest.fixture
-def neuron(reuse):
-    return reuse("neuron", lambda: NeuronPanel(), 30)
-
-
-@pytest.fixture
-def builder(reuse):
-    return reuse("builder", lambda: BuilderPanel(), 30)
-
-
-@pytest.fixture
 def playground():
     p = TrainingPanel()  # the lecture's defaults: circles, depth 3, width 8, ReLU
     assert p.wait(30) and p.state.ok

@@ -7,22 +7,7 @@ import numpy as np
 import pytest
 
 from course.universal import fit_least_squares
-from widgets.universal import MAX_CONTRIBUTIONS, RatesPanel, ShallowPanel, TwoDPanel
-
-
-@pytest.fixture
-def shallow(reuse):
-    return reuse("shallow", lambda: ShallowPanel(), 30)
-
-
-@pytest.fixture
-def rates(reuse):
-    return reuse("rates", lambda: RatesPanel(), 120)
-
-
-@pytest.fixture
-def two_d(reuse):
-    return reuse("two_d", lambda: TwoDPanel(), 180)
+from widgets.universal import MAX_CONTRIBUTIONS
 
 
 def drive(panel, timeout=60, **values):

@@ -13,22 +13,7 @@ import numpy as np
 import pytest
 
 from widgets.figcheck import text_problems
-from widgets.universal import MAX_CONTRIBUTIONS, RatesPanel, ShallowPanel, TwoDPanel
-
-
-@pytest.fixture
-def shallow(reuse):
-    return reuse("shallow", lambda: ShallowPanel(), 30)
-
-
-@pytest.fixture
-def rates(reuse):
-    return reuse("rates", lambda: RatesPanel(), 120)
-
-
-@pytest.fixture
-def two_d(reuse):
-    return reuse("two_d", lambda: TwoDPanel(), 180)
+from widgets.universal import MAX_CONTRIBUTIONS
 
 
 def settle(panel, timeout=60):
