@@ -175,7 +175,7 @@ def client_update(control, spec: Spec, name: str, sync_data, current) -> dict:
     return {"value": value}
 
 
-class _Drawer:
+class _FrameQueue:
     """Renders the browser's "draw" requests of canvases on one thread, newest per canvas.
 
     At page load the browser asks every canvas for a frame; rendered on the kernel's message
@@ -208,11 +208,11 @@ class _Drawer:
                 pass
 
 
-_DRAWER = _Drawer()
+_FRAMES = _FrameQueue()
 
 
 def _draw_off_the_message_loop(canvas) -> None:
-    """Route a canvas's "draw" messages to :data:`_DRAWER`; other messages stay in order."""
+    """Route a canvas's "draw" messages to :data:`_FRAMES`; other messages stay in order."""
     if getattr(canvas, "_mathdl_deferred", False):
         return
     handler = canvas._handle_message
@@ -220,7 +220,7 @@ def _draw_off_the_message_loop(canvas) -> None:
 
     def handle(widget, content, buffers):
         if isinstance(content, dict) and content.get("type") == "draw":
-            _DRAWER.submit(canvas, lambda: handler(widget, content, buffers))
+            _FRAMES.submit(canvas, lambda: handler(widget, content, buffers))
         else:
             handler(widget, content, buffers)
 
