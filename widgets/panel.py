@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import html
 import math
+import threading
 import time
 
 import ipywidgets as W
@@ -188,6 +189,59 @@ def _kept_text(spec: Spec, sync_data) -> bool:
     return isinstance(text, str) and len(text) <= 4 * spec.max_length
 
 
+class _FrameQueue:
+    """Renders the browser's "draw" requests of canvases on one thread, newest per canvas.
+
+    At page load the browser asks every canvas for a frame; rendered on the kernel's message
+    loop (about 0.5 s each on a loaded machine, 20 canvases in lecture 03) they queued a
+    student's first slider moves behind them for ~10 s. Canvas draws hold ``DRAW_LOCK``.
+    """
+
+    def __init__(self):
+        self._pending: dict[int, object] = {}
+        self._wake = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, canvas, draw) -> None:
+        with self._wake:
+            self._pending[id(canvas)] = draw  # a newer request of the same canvas replaces it
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="mathdl-draw", daemon=True)
+                self._thread.start()
+            self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._pending:
+                    self._wake.wait()
+                _, draw = self._pending.popitem()
+            try:
+                draw()
+            except Exception:  # a failed frame must not end the thread of every canvas
+                pass
+
+
+_FRAMES = _FrameQueue()
+
+
+def _draw_off_the_message_loop(canvas) -> None:
+    """Route a canvas's "draw" messages to :data:`_FRAMES`; other messages stay in order."""
+    if getattr(canvas, "_mathdl_deferred", False):
+        return
+    handler = canvas._handle_message
+    canvas.on_msg(handler, remove=True)
+
+    def handle(widget, content, buffers):
+        if isinstance(content, dict) and content.get("type") == "draw":
+            _FRAMES.submit(canvas, lambda: handler(widget, content, buffers))
+        else:
+            handler(widget, content, buffers)
+
+    canvas.on_msg(handle)
+    canvas._mathdl_deferred = True
+
+
 def _restore(widget) -> None:
     """Send the kernel's state of ``widget`` to the client again (undo a refused update)."""
     try:
@@ -310,6 +364,7 @@ class LivePanel(W.VBox):
                     "figure and makes Voila pages take ~25 s to load)"
                 )
         for fig in self.figures.values():
+            _draw_off_the_message_loop(fig.canvas)
             fig.canvas.on_msg(self._view_appeared)
         left = self.control_box() if left is None else left
         row = W.HBox([left, body], layout=W.Layout(align_items="flex-start", flex_flow="row wrap"))
