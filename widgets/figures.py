@@ -234,3 +234,62 @@ def redraw(*figs: Figure) -> None:
     """Ask the browser to fetch a new frame of each figure (a no-op without a browser)."""
     for fig in figs:
         fig.canvas.draw_idle()
+
+
+class FrameQueue:
+    """Renders the browser's "draw" requests of canvases on one thread, newest per canvas.
+
+    At page load the browser asks every canvas for a frame; rendered on the kernel's message
+    loop (about 0.5 s each on a loaded machine, 20 canvases in lecture 03) they queued a
+    student's first slider moves behind them for ~10 s. Canvas draws hold ``DRAW_LOCK``.
+    """
+
+    def __init__(self):
+        self._pending: dict[int, object] = {}
+        self._wake = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, canvas, draw) -> None:
+        with self._wake:
+            self._pending[id(canvas)] = draw  # a newer request of the same canvas replaces it
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="mathdl-draw", daemon=True)
+                self._thread.start()
+            self._wake.notify()
+
+    def waiting(self) -> int:
+        """How many canvases have a frame requested and not yet drawn."""
+        with self._wake:
+            return len(self._pending)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._pending:
+                    self._wake.wait()
+                _, draw = self._pending.popitem()
+            try:
+                draw()
+            except Exception:  # a failed frame must not end the thread of every canvas
+                pass
+
+
+#: the one queue of every canvas of this kernel
+FRAMES = FrameQueue()
+
+
+def _draw_off_the_message_loop(canvas) -> None:
+    """Route a canvas's "draw" messages to :data:`FRAMES`; other messages stay in order."""
+    if getattr(canvas, "_mathdl_deferred", False):
+        return
+    handler = canvas._handle_message
+    canvas.on_msg(handler, remove=True)
+
+    def handle(widget, content, buffers):
+        if isinstance(content, dict) and content.get("type") == "draw":
+            FRAMES.submit(canvas, lambda: handler(widget, content, buffers))
+        else:
+            handler(widget, content, buffers)
+
+    canvas.on_msg(handle)
+    canvas._mathdl_deferred = True

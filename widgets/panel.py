@@ -26,240 +26,26 @@ Every lecture panel derives from :class:`LivePanel`. It gets, for free:
 from __future__ import annotations
 
 import html
-import math
-import threading
 import time
 
 import ipywidgets as W
 from matplotlib.figure import Figure
 
 from . import share
-from .figures import DRAW_LOCK, redraw
+from .controls import (
+    CONTROLS,
+    _descendants,
+    _kept_text,
+    _lock,
+    _restore,
+    client_update,
+    make_control,
+)
+from .figures import DRAW_LOCK, _draw_off_the_message_loop, redraw
 from .live import NOT_COMPUTED, LiveState, short_error
-from .params import Choice, Flag, FloatRange, IntRange, InvalidValue, Spec, Text, _fmt
+from .params import Text
 
 __all__ = ["CONTROLS", "LivePanel", "make_control", "client_update"]
-
-#: controls whose client side sends the index of an option, not a value
-_SELECTIONS = (W.Dropdown, W.ToggleButtons, W.RadioButtons, W.Select, W.SelectionSlider)
-_CONTROL_STYLE = {"description_width": "110px"}
-_CONTROL_LAYOUT = {"width": "330px"}
-
-
-def _checkbox(spec: Flag, value, common) -> W.ValueWidget:
-    return W.Checkbox(value=value, indent=False, **common)
-
-
-def _int_slider(spec: IntRange, value, common) -> W.ValueWidget:
-    return W.IntSlider(
-        value=value, min=spec.min, max=spec.max, step=spec.step, continuous_update=True, **common
-    )
-
-
-def _float_slider(spec: FloatRange, value, common) -> W.ValueWidget:
-    if spec.log:
-        lo, hi = math.log10(spec.min), math.log10(spec.max)
-        # exponent steps of about 0.05, so that round values (0.1, 1e-3) lie on the grid
-        step = (hi - lo) / max(1, round((hi - lo) / 0.05))
-        return W.FloatLogSlider(
-            value=value,
-            base=10,
-            min=lo,
-            max=hi,
-            step=step,
-            continuous_update=True,
-            readout_format=".3g",
-            **common,
-        )
-    step = spec.step or (spec.max - spec.min) / 100
-    return W.FloatSlider(
-        value=value,
-        min=spec.min,
-        max=spec.max,
-        step=step,
-        continuous_update=True,
-        readout_format=".3g",
-        **common,
-    )
-
-
-def _choice(spec: Choice, value, common) -> W.ValueWidget:
-    options = [(text, key) for key, text in spec.labels.items()]
-    if spec.buttons:
-        common.pop("description_allow_html")
-        return W.ToggleButtons(value=value, options=options, **{**common, "layout": W.Layout()})
-    if spec.slider:
-        return W.SelectionSlider(value=value, options=options, continuous_update=True, **common)
-    return W.Dropdown(value=value, options=options, **common)
-
-
-def _text(spec: Text, value, common) -> W.ValueWidget:
-    return W.Text(value=value, continuous_update=False, **common)
-
-
-#: spec type -> control factory ``(spec, value, common keyword arguments) -> widget``; a new
-#: kind of spec is one entry here (subclasses of a spec use its entry).
-CONTROLS = {
-    Flag: _checkbox,
-    IntRange: _int_slider,
-    FloatRange: _float_slider,
-    Choice: _choice,
-    Text: _text,
-}
-
-
-def make_control(name: str, spec: Spec, value) -> W.ValueWidget:
-    """The ipywidgets control for a spec, showing ``value`` (dispatched by :data:`CONTROLS`)."""
-    factory = next((CONTROLS[k] for k in type(spec).__mro__ if k in CONTROLS), None)
-    if factory is None:
-        raise TypeError(f"no control for spec {type(spec).__name__}")
-    common = dict(
-        description=spec.label or name,
-        description_allow_html=True,
-        style=_CONTROL_STYLE,
-        layout=W.Layout(**_CONTROL_LAYOUT),
-        tooltip=spec.description or None,
-    )
-    return factory(spec, value, common)
-
-
-def _same_position(control, new, current) -> bool:
-    """True when a slider only snapped ``current`` to its step grid (the browser does this on
-    first display, e.g. 50 on a log slider becomes 50.15): the same position, not a new value."""
-    if isinstance(control, W.FloatLogSlider):
-        if not (isinstance(new, float) and isinstance(current, float) and new > 0 and current > 0):
-            return False
-        return abs(math.log(new, control.base) - math.log(current, control.base)) < control.step / 2
-    if isinstance(control, W.FloatSlider):
-        return isinstance(new, float) and abs(new - current) < control.step / 2
-    return False
-
-
-def _descendants(widget):
-    """The widget and every widget inside it (through ``children``)."""
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _descendants(child)
-
-
-def client_update(control, spec: Spec, name: str, sync_data, current) -> dict:
-    """The part of a client's state update that may be applied to ``control``, checked.
-
-    A browser may send any JSON for any synced trait. Only the value (for selections: the
-    index of an option) may change; it is validated by the parameter's spec (which snaps values
-    within rounding of a bound onto it, as a log slider's ends). Returns ``{}`` when nothing is
-    to be applied (a slider snapping the current value to its grid); raises ``ValueError``
-    naming what was refused.
-    """
-    if not isinstance(sync_data, dict):
-        raise InvalidValue(
-            f"{name}: a client update must be a mapping; got {type(sync_data).__name__}"
-        )
-    selection = isinstance(control, _SELECTIONS)
-    key = "index" if selection else "value"
-    refused = sorted(str(k) for k in sync_data if k != key)
-    if refused:
-        shown = ", ".join(refused[:4]) + (", ..." if len(refused) > 4 else "")
-        raise InvalidValue(
-            f"{name}: only its {'choice' if selection else 'value'} can be changed from the "
-            f"browser; refused {shown[:80]}"
-        )
-    if key not in sync_data:
-        return {}
-    raw = sync_data[key]
-    if selection:
-        values = list(spec.labels)
-        if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw < len(values):
-            raise InvalidValue(f"{name} must be {spec.describe()}; got option number {_fmt(raw)}")
-        spec.validate(name, values[raw])
-        return {"index": raw}
-    value = spec.validate(name, raw)
-    if _same_position(control, value, current):
-        return {}
-    return {"value": value}
-
-
-def _kept_text(spec: Spec, sync_data) -> bool:
-    """Whether a refused client update is a text for a :class:`Text` spec that stays in its box
-    (a typed formula with an error is kept, to be corrected; the state keeps its last good
-    value). Only a plain value of a string, at most 4 x ``max_length`` long."""
-    if not (isinstance(spec, Text) and isinstance(sync_data, dict) and set(sync_data) == {"value"}):
-        return False
-    text = sync_data["value"]
-    return isinstance(text, str) and len(text) <= 4 * spec.max_length
-
-
-class _FrameQueue:
-    """Renders the browser's "draw" requests of canvases on one thread, newest per canvas.
-
-    At page load the browser asks every canvas for a frame; rendered on the kernel's message
-    loop (about 0.5 s each on a loaded machine, 20 canvases in lecture 03) they queued a
-    student's first slider moves behind them for ~10 s. Canvas draws hold ``DRAW_LOCK``.
-    """
-
-    def __init__(self):
-        self._pending: dict[int, object] = {}
-        self._wake = threading.Condition()
-        self._thread: threading.Thread | None = None
-
-    def submit(self, canvas, draw) -> None:
-        with self._wake:
-            self._pending[id(canvas)] = draw  # a newer request of the same canvas replaces it
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="mathdl-draw", daemon=True)
-                self._thread.start()
-            self._wake.notify()
-
-    def _run(self) -> None:
-        while True:
-            with self._wake:
-                while not self._pending:
-                    self._wake.wait()
-                _, draw = self._pending.popitem()
-            try:
-                draw()
-            except Exception:  # a failed frame must not end the thread of every canvas
-                pass
-
-
-_FRAMES = _FrameQueue()
-
-
-def _draw_off_the_message_loop(canvas) -> None:
-    """Route a canvas's "draw" messages to :data:`_FRAMES`; other messages stay in order."""
-    if getattr(canvas, "_mathdl_deferred", False):
-        return
-    handler = canvas._handle_message
-    canvas.on_msg(handler, remove=True)
-
-    def handle(widget, content, buffers):
-        if isinstance(content, dict) and content.get("type") == "draw":
-            _FRAMES.submit(canvas, lambda: handler(widget, content, buffers))
-        else:
-            handler(widget, content, buffers)
-
-    canvas.on_msg(handle)
-    canvas._mathdl_deferred = True
-
-
-def _restore(widget) -> None:
-    """Send the kernel's state of ``widget`` to the client again (undo a refused update)."""
-    try:
-        widget.send_state()
-    except Exception:
-        pass
-
-
-def _lock(widget) -> None:
-    """Make ``widget`` ignore client state updates (and restore the client's view)."""
-    if getattr(widget, "_mathdl_locked", False):
-        return
-
-    def set_state(sync_data):
-        _restore(widget)
-
-    widget.set_state = set_state
-    widget._mathdl_locked = True
 
 
 class LivePanel(W.VBox):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 
-from widgets import panel as panel_module
+from widgets.figures import FRAMES
 from widgets.yarotsky.sawtooth import SawtoothPanel
 
 from .test_hostile_clients import custom, update
@@ -52,4 +52,4 @@ def test_draw_requests_leave_the_message_loop_free():
         gate.set()
         canvas.draw = draw
     # the five requests that came while the first frame rendered gave one frame
-    assert len(drawn) == 2 and not panel_module._FRAMES._pending, f"{len(drawn)} frames"
+    assert len(drawn) == 2 and not FRAMES.waiting(), f"{len(drawn)} frames"
