@@ -170,16 +170,6 @@ def test_the_d_100_prompt_matches_the_benchmark():
     assert 0.3 <= y0[0] <= 0.6 and np.all(np.diff(y0[:9]) < 0)
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(3600)  # the benchmark took 1308 s
-def test_bsde_default_d_100_settles_within_one_percent():
-    p = BSDEPanel()
-    assert p.state.dim == 100
-    _, r = _train(BSDEPanel)
-    assert 0.3 <= r.y0[0] <= 0.6 and r.reference == pytest.approx(0.052802)
-    assert r.relative_error < 0.01
-
-
 def test_cost_grid_passes_the_age_of_the_universe_and_the_network_stays_near_linear():
     p = CostPanel()
     assert p.wait(30)
