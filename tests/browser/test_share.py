@@ -43,13 +43,16 @@ WRAPPED = """() => Array.from(document.querySelectorAll('.mathdl-panel > .mathdl
     .map(r => r.parentElement.querySelector('h3') ? r.parentElement.querySelector('h3').textContent : '?')"""
 
 MOVE_FIRST_CONTROLS = """() => Array.from(document.querySelectorAll('.mathdl-panel')).map((p, i) => {
-    const h = p.querySelector('.widget-slider .noUi-handle');
+    // the first slider shown (a panel hides controls that do nothing for its other settings)
+    const handles = Array.from(p.querySelectorAll('.widget-slider .noUi-handle'));
+    const k = handles.findIndex(h => h.offsetParent !== null);
     // a slider at its maximum (lecture 08's dimension d = 100) is moved left, as a student would
-    if (h) return parseFloat(h.getAttribute('aria-valuenow')) >= parseFloat(h.getAttribute('aria-valuemax'))
-        ? 'slider-left' : 'slider-right';
+    if (k >= 0) { const h = handles[k];
+        return [parseFloat(h.getAttribute('aria-valuenow')) >= parseFloat(h.getAttribute('aria-valuemax'))
+            ? 'slider-left' : 'slider-right', k]; }
     const s = p.querySelector('.widget-dropdown select');
-    if (s && s.options.length > 1) return 'select';
-    return 'none';
+    if (s && s.options.length > 1) return ['select', 0];
+    return ['none', 0];
 })"""
 
 
@@ -58,17 +61,17 @@ def _link(page) -> str:
 
 
 def _move_every_panel(page) -> int:
-    """Move each panel's first control: one ArrowRight press on a slider (ArrowLeft where the
+    """Move each panel's first shown control: one ArrowRight press on a slider (ArrowLeft where the
     slider is at its maximum: there ArrowRight changes nothing), else the next option of its
     first dropdown. Returns how many panels were changed."""
     kinds = page.evaluate(MOVE_FIRST_CONTROLS)
     panels = page.locator(".mathdl-panel")
     moved = 0
     link = _link(page)
-    for i, kind in enumerate(kinds):
+    for i, (kind, k) in enumerate(kinds):
         panel = panels.nth(i)
         if kind.startswith("slider"):
-            handle = panel.locator(".widget-slider .noUi-handle").first
+            handle = panel.locator(".widget-slider .noUi-handle").nth(k)
             handle.scroll_into_view_if_needed()
             handle.focus()
             # one step: one change of the link to wait for
