@@ -41,6 +41,22 @@ def _until(state, predicate, timeout: float = 30.0) -> bool:
         state.unobserve(check, names="result")
 
 
+def _drain(job):
+    """Run a generator job to its end: ``(every item it yielded, the value it returned)``."""
+    items = []
+    while True:
+        try:
+            items.append(next(job))
+        except StopIteration as stop:
+            return items, stop.value
+
+
+@pytest.fixture
+def drain():
+    """``drain(job)``: a slow generator's yielded items and its returned result."""
+    return _drain
+
+
 @pytest.fixture
 def until():
     """``until(state, predicate, timeout)``: wait for an event, never a sleep-polling loop."""

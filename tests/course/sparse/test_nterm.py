@@ -124,15 +124,9 @@ def test_iht_in_an_orthonormal_basis_stays_at_the_optimum(image):
     assert pursued == pytest.approx(e.errors([10, 200], image))
 
 
-def test_compare_steps_streams_then_returns_the_full_comparison(image):
+def test_compare_steps_streams_then_returns_the_full_comparison(image, drain):
     job = compare_steps(image, ("wavelet", "shearlet"), n_terms=[20, 80], method="pursuit")
-    items = []
-    while True:
-        try:
-            items.append(next(job))
-        except StopIteration as stop:
-            final = stop.value
-            break
+    items, final = drain(job)
     assert all(isinstance(i, Progress) for i in items)
     fractions = [i.fraction for i in items]
     assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] == 1

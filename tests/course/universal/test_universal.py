@@ -340,17 +340,11 @@ def test_measured_slopes_match_the_predicted_rates(name, activation, slope):
     assert np.all(s.errors <= s.predicted(s.widths) * (1 + 1e-9))
 
 
-def test_sgd_sweep_is_a_generator_over_training_runs():
+def test_sgd_sweep_is_a_generator_over_training_runs(drain):
     job = error_vs_width_steps(
         make_target("sine"), method="sgd", widths=[3, 9], sgd_steps=100, fit_min=3
     )
-    items = []
-    while True:
-        try:
-            items.append(next(job))
-        except StopIteration as stop:
-            study = stop.value
-            break
+    items, study = drain(job)
     assert all(isinstance(i, Progress) for i in items)
     assert [i.fraction for i in items] == sorted(i.fraction for i in items)
     assert items[0].partial is None  # no point yet while the first run trains
