@@ -129,7 +129,7 @@ class Network:
     # ----------------------------------------------------------------- evaluation
     def pre_activations(self, x) -> list[np.ndarray]:
         """The values ``T_l(...)`` before each activation, for l = 1..L; shapes ``(n, N_l)``."""
-        h = self._as_input(x)
+        h = _as_points(x, self.input_dim)
         out = []
         for l, (w, b) in enumerate(zip(self.weights, self.biases)):
             z = h @ w.T + b
@@ -143,20 +143,12 @@ class Network:
 
         Returns an array of shape ``(n, N_L)``.
         """
-        h = self._as_input(x)
+        h = _as_points(x, self.input_dim)
         for l, (w, b) in enumerate(zip(self.weights, self.biases)):
             h = h @ w.T + b
             if l < self.depth - 1:
                 h = self._act.numpy(h)
         return h
-
-    def _as_input(self, x) -> np.ndarray:
-        x = np.asarray(x, dtype=float)
-        if x.ndim == 1 and self.input_dim == 1:
-            x = x[:, None]
-        if x.ndim != 2 or x.shape[1] != self.input_dim:
-            raise ValueError(f"x must have shape (n, {self.input_dim}); got {x.shape}")
-        return x
 
     # ----------------------------------------------------------------- torch
     def to_torch(self, dtype=None):
@@ -190,6 +182,16 @@ class Network:
             elif act is None and hasattr(m, "name"):
                 act = m.name
         return cls(ws, bs, act or "relu")
+
+
+def _as_points(x, input_dim: int) -> np.ndarray:
+    """``x`` as float points of shape ``(n, input_dim)``; ``(n,)`` is accepted when d = 1."""
+    x = np.asarray(x, dtype=float)
+    if x.ndim == 1 and input_dim == 1:
+        x = x[:, None]
+    if x.ndim != 2 or x.shape[1] != input_dim:
+        raise ValueError(f"x must have shape (n, {input_dim}); got {x.shape}")
+    return x
 
 
 def complexity(net: Network) -> int:

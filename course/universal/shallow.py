@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..activations import get_activation
-from ..networks import Network, complexity
+from ..networks import Network, _as_points, complexity
 from .targets import Target
 
 __all__ = [
@@ -186,17 +186,9 @@ class ShallowNet:
         return Network([self.inner, self.outer[None, :]], [-self.shift, [self.bias]], activation)
 
     # ------------------------------------------------------------------ evaluation
-    def _points(self, x) -> np.ndarray:
-        x = np.asarray(x, dtype=float)
-        if x.ndim == 1 and self.input_dim == 1:
-            x = x[:, None]
-        if x.ndim != 2 or x.shape[1] != self.input_dim:
-            raise ValueError(f"x must have shape (n, {self.input_dim}); got {x.shape}")
-        return x
-
     def __call__(self, x) -> np.ndarray:
         """Phi at points ``x`` of shape ``(n, d)`` (or ``(n,)`` when d = 1); shape ``(n,)``."""
-        x = self._points(x)
+        x = _as_points(x, self.input_dim)
         if self.input_dim == 1 and self.activation in ("relu", "heaviside"):
             return self._eval_sorted(x[:, 0])
         active = np.flatnonzero(self.outer)  # a neuron with a_k = 0 adds nothing
@@ -244,7 +236,7 @@ class ShallowNet:
 
         Returns an array of shape ``(len(neurons), n)``.
         """
-        x = self._points(x)
+        x = _as_points(x, self.input_dim)
         idx = np.asarray(neurons, dtype=int)
         z = x @ self.inner[idx].T - self.shift[idx]
         return (self._rho(z) * self.outer[idx]).T
