@@ -136,7 +136,31 @@ def _patch_inputs(n: int, j: int) -> Network:
 
 
 @dataclass(frozen=True)
-class TaylorConstruction:
+class _PatchSum:
+    """What Yarotsky's construction is in any dimension: a sum of patch networks, with the
+    proven error bound ``taylor_bound + network_bound`` (the fields are documented on
+    :class:`TaylorConstruction` and :class:`~course.yarotsky.smooth2d.TaylorConstruction2D`)."""
+
+    s: int
+    n: int
+    patches: tuple = field(repr=False)
+    complexity: int
+    depth: int
+    taylor_bound: float
+    network_bound: float
+
+    @property
+    def error_bound(self) -> float:
+        return self.taylor_bound + self.network_bound
+
+    def evaluate_full(self, x) -> np.ndarray:
+        """:math:`\\Phi(x)` with every patch evaluated at every point (the slow reference)."""
+        x = np.asarray(x, dtype=float).reshape(-1, self.patches[0].input_dim)
+        return sum(p(x)[:, 0] for p in self.patches)
+
+
+@dataclass(frozen=True)
+class TaylorConstruction(_PatchSum):
     r"""Yarotsky's network :math:`\Phi = \sum_{j=0}^{N} \tilde\times(\phi_j, \tilde P_j)` for
     :math:`f_s` on :math:`[0, 1]` (each product clamped to :math:`[-B\phi_j, B\phi_j]`).
 
@@ -160,13 +184,6 @@ class TaylorConstruction:
         Teeth per squaring network in the Horner steps, then in the final product.
     """
 
-    s: int
-    n: int
-    patches: tuple = field(repr=False)
-    complexity: int
-    depth: int
-    taylor_bound: float
-    network_bound: float
     m_steps: tuple
 
     def __call__(self, x) -> np.ndarray:
@@ -186,18 +203,9 @@ class TaylorConstruction:
                 out[on] += patch(x[on, None])[:, 0]
         return out
 
-    def evaluate_full(self, x) -> np.ndarray:
-        """:math:`\\Phi(x)` with every patch evaluated at every point (the slow reference)."""
-        x = np.asarray(x, dtype=float).reshape(-1, 1)
-        return sum(p(x)[:, 0] for p in self.patches)
-
     def network(self) -> Network:
         """The whole network as one :class:`Network` (block-diagonal: fine for small N)."""
         return linear_combination(self.patches, np.ones(len(self.patches)))
-
-    @property
-    def error_bound(self) -> float:
-        return self.taylor_bound + self.network_bound
 
 
 def _teeth(scale: float, tol: float) -> int:

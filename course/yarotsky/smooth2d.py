@@ -38,11 +38,13 @@ from .constructions import multiply, multiply_error_bound, polynomial
 from .smooth import (
     _check_s,
     _patch_inputs,
+    _PatchSum,
     _teeth,
     switched_product_clamp,
     target,
     target_derivative,
 )
+from .smooth_rates import _DeepRates
 
 __all__ = [
     "RIDGE",
@@ -100,7 +102,7 @@ def _select(rows, dim) -> Network:
 
 
 @dataclass(frozen=True)
-class TaylorConstruction2D:
+class TaylorConstruction2D(_PatchSum):
     r"""Yarotsky's network for :math:`F_s` on :math:`[0,1]^2`: a sum of :math:`(N+1)^2` patches.
 
     Attributes
@@ -118,18 +120,6 @@ class TaylorConstruction2D:
         :math:`N^{-s}` and the proven bound on what the multipliers add.
     """
 
-    s: int
-    n: int
-    patches: tuple = field(repr=False)
-    complexity: int
-    depth: int
-    taylor_bound: float
-    network_bound: float
-
-    @property
-    def error_bound(self) -> float:
-        return self.taylor_bound + self.network_bound
-
     def __call__(self, x) -> np.ndarray:
         r""":math:`\Phi(x)` for ``x`` of shape (n_points, 2), each patch only on its support
         (elsewhere a hat is exactly 0 and so is the patch's product network)."""
@@ -145,11 +135,6 @@ class TaylorConstruction2D:
                 if np.any(on):
                     out[on] += self.patches[j * (self.n + 1) + k](x[on])[:, 0]
         return out
-
-    def evaluate_full(self, x) -> np.ndarray:
-        """Every patch at every point (the slow reference)."""
-        x = np.asarray(x, dtype=float).reshape(-1, 2)
-        return sum(p(x)[:, 0] for p in self.patches)
 
 
 def taylor_network_2d(s: int, n: int) -> TaylorConstruction2D:
@@ -274,17 +259,10 @@ def taylor_network_2d(s: int, n: int) -> TaylorConstruction2D:
 
 
 @dataclass(frozen=True)
-class SmoothRates2D:
+class SmoothRates2D(_DeepRates):
     """Error against :math:`C(\\Phi)` of the two-dimensional construction (see
-    :class:`course.yarotsky.smooth.SmoothRates` for the fields)."""
+    :class:`course.yarotsky.smooth_rates.SmoothRates` for the fields)."""
 
-    s: int
-    theorem_slope: float
-    n_patches: np.ndarray
-    deep_complexity: np.ndarray
-    deep_depth: np.ndarray
-    deep_error: np.ndarray
-    deep_bound: np.ndarray
     deep_fit: RateFit | None
     x: np.ndarray = field(repr=False)  # the cut x2 = 1/2 for the pointwise plot
     f: np.ndarray = field(repr=False)

@@ -111,7 +111,21 @@ def evaluate_shallow(net: Network, x) -> np.ndarray:
 
 # ----------------------------------------------------------------------------- sweep
 @dataclass(frozen=True)
-class SmoothRates:
+class _DeepRates:
+    """The deep construction's measured errors and bounds for each N, in any dimension (the
+    fields are documented on :class:`SmoothRates`)."""
+
+    s: int
+    theorem_slope: float
+    n_patches: np.ndarray
+    deep_complexity: np.ndarray
+    deep_depth: np.ndarray
+    deep_error: np.ndarray
+    deep_bound: np.ndarray
+
+
+@dataclass(frozen=True)
+class SmoothRates(_DeepRates):
     r"""Error against :math:`C(\Phi)` for the deep construction and for shallow interpolants.
 
     Attributes
@@ -144,13 +158,6 @@ class SmoothRates:
         closest complexity, on ``x``.
     """
 
-    s: int
-    theorem_slope: float
-    n_patches: np.ndarray
-    deep_complexity: np.ndarray
-    deep_depth: np.ndarray
-    deep_error: np.ndarray
-    deep_bound: np.ndarray
     shallow_complexity: np.ndarray
     shallow_error: np.ndarray
     deep_fit: RateFit | None
