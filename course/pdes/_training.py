@@ -87,24 +87,26 @@ class Snapshot:
 def fit(
     model: torch.nn.Module,
     loss_terms: Callable[[int], dict],
+    config,
     *,
     method: str,
     problem,
-    optimizer: str,
-    adam_steps: int,
-    lbfgs_steps: int,
-    lr: float,
     points: Callable[[], np.ndarray],
-    boundary: np.ndarray,
+    boundary: torch.Tensor,
     record_every: int = 10,
     yield_every: int = 50,
-    config=None,
 ):
     """Minimise ``loss_terms(step)["total"]``; a generator of :class:`Progress` with snapshots.
 
     ``loss_terms(step)`` returns a dict of scalar tensors (``total`` among them); it may draw new
-    points per step. Returns the final :class:`Snapshot`.
+    points per step. The run's ``config`` (a :class:`~course.pdes.pinn.PINNConfig`) gives the
+    optimizer, the numbers of Adam and L-BFGS steps, the learning rate and the boundary
+    treatment: the snapshots show the ``boundary`` points only where a soft penalty uses them.
+    Returns the final :class:`Snapshot`.
     """
+    optimizer, lr = config.optimizer, config.lr
+    adam_steps, lbfgs_steps = config.adam_steps, config.lbfgs_steps
+    boundary = boundary.numpy() if config.bc == "soft" else boundary.numpy()[:0]
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {optimizer!r}")
     phases = OPTIMIZERS[optimizer]

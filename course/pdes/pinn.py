@@ -154,15 +154,11 @@ def iter_pinn(config: PINNConfig | None = None, **changes):
         yield from fit(
             model,
             lambda step: pinn_losses(model, config, x, zb),
+            config,
             method="pinn",
             problem=problem,
-            optimizer=config.optimizer,
-            adam_steps=config.adam_steps,
-            lbfgs_steps=config.lbfgs_steps,
-            lr=config.lr,
             points=lambda: x.numpy(),
-            boundary=zb.numpy() if config.bc == "soft" else zb.numpy()[:0],
-            config=config,
+            boundary=zb,
         )
     )
 

@@ -79,15 +79,11 @@ def iter_ritz(config: PINNConfig | None = None, **changes):
         yield from fit(
             model,
             terms,
+            config,
             method="ritz",
             problem=problem,
-            optimizer=config.optimizer,
-            adam_steps=config.adam_steps,
-            lbfgs_steps=config.lbfgs_steps,
-            lr=config.lr,
             points=lambda: state["x"].numpy(),
-            boundary=zb.numpy() if config.bc == "soft" else zb.numpy()[:0],
-            config=config,
+            boundary=zb,
         )
     )
 
