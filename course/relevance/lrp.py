@@ -65,17 +65,6 @@ from .methods import _prepare
 __all__ = ["RULES", "INPUT_RULES", "LRPRule", "lrp", "lrp_relevances"]
 
 
-@dataclass(frozen=True)
-class LRPRule:
-    """A propagation rule for linear layers (Linear, Conv2d): its parameters and label."""
-
-    name: str
-    label: str
-    eps: float = 0.0
-    alpha: float = 1.0
-    beta: float = 0.0
-
-
 #: Rules for the hidden (and, by default, input) linear layers; validates and dispatches ``rule``.
 RULES = {
     "zero": "LRP-0",
@@ -87,6 +76,21 @@ RULES = {
 INPUT_RULES = {None: "same as the other layers", "zB": "zᴮ (pixels in [low, high])"}
 
 
+@dataclass(frozen=True)
+class LRPRule:
+    r"""A propagation rule for linear layers (Linear, Conv2d): its name in :data:`RULES` and its
+    parameters :math:`\varepsilon, \alpha, \beta`."""
+
+    name: str
+    eps: float = 0.0
+    alpha: float = 1.0
+    beta: float = 0.0
+
+    @property
+    def label(self) -> str:
+        return RULES[self.name]
+
+
 def _make_rule(rule: str, eps: float, alpha: float) -> LRPRule:
     if rule not in RULES:
         raise ValueError(f"rule must be one of {', '.join(map(repr, RULES))}; got {rule!r}")
@@ -95,10 +99,10 @@ def _make_rule(rule: str, eps: float, alpha: float) -> LRPRule:
     if not np.isfinite(alpha) or alpha < 1:
         raise ValueError(f"alpha must be a number >= 1 (beta = alpha - 1 >= 0); got {alpha!r}")
     return {
-        "zero": LRPRule("zero", RULES["zero"]),
-        "epsilon": LRPRule("epsilon", RULES["epsilon"], eps=eps),
-        "alpha_beta": LRPRule("alpha_beta", RULES["alpha_beta"], alpha=alpha, beta=alpha - 1),
-        "zplus": LRPRule("zplus", RULES["zplus"], alpha=1.0, beta=0.0),
+        "zero": LRPRule("zero"),
+        "epsilon": LRPRule("epsilon", eps=eps),
+        "alpha_beta": LRPRule("alpha_beta", alpha=alpha, beta=alpha - 1),
+        "zplus": LRPRule("zplus", alpha=1.0, beta=0.0),
     }[rule]
 
 
