@@ -209,6 +209,14 @@ def evaluate_steps(
     targets = predict(model, images)
     names = ["random", *[n for n in methods if n != "random"]]
     out = {"ordering": {}, "flipping": {}, "aopc": {}, "ordering_area": {}}
+    # The same for every curve: only the relevance (the method) and the ordering change.
+    curve_options = {
+        "target": targets,
+        "n_steps": n_steps,
+        "n_draws": n_draws,
+        "seed": seed,
+        "obfuscation": obfuscation,
+    }
     for i, name in enumerate(names):
         if name == "random":
             relevance = np.random.default_rng(seed + 7).random(images.shape)
@@ -217,15 +225,7 @@ def evaluate_steps(
             relevance = explain(model, images, method=name, target=targets, **opts)
         for key, ordering in (("ordering", "relevance_ordering"), ("flipping", "pixel_flipping")):
             _, curve = randomisation_curve(
-                model,
-                images,
-                relevance,
-                target=targets,
-                ordering=ordering,
-                n_steps=n_steps,
-                n_draws=n_draws,
-                seed=seed,
-                obfuscation=obfuscation,
+                model, images, relevance, ordering=ordering, **curve_options
             )
             out[key][name] = curve
         out["aopc"][name] = aopc(out["flipping"][name])
