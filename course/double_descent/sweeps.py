@@ -217,17 +217,26 @@ def model_sweep_steps(
     """
     sizes = _check_sizes("n_features", n_features, 1, 10**6)
     fmap = random_features(data.x_train.shape[1], int(sizes[-1]), kind=kind, sigma=sigma, seed=seed)
-    solver = NestedLeastSquares(one_hot(data.y_train, data.n_classes))
+    targets = one_hot(data.y_train, data.n_classes)
     out = _Collector(sizes, "features", kind, sigma, ridge, data.label_noise, seed)
-    done = 0
-    for k, n_feat in enumerate(sizes):
-        with limit_blas_threads(1):
-            solver.append(fmap.raw(data.x_train, done, n_feat), fmap.raw(data.x_test, done, n_feat))
-            done = int(n_feat)
-            fit = solver.solve(scale=np.sqrt(2.0 / n_feat), ridge=ridge)
-            out.add(done, done, data.n_train, fit, data.y_train, data.y_test, data.n_classes)
-        yield Progress((k + 1) / len(sizes), out.result(), f"N = {done}")
+    fits = _nested_fits(fmap, targets, data.x_train, data.x_test, sizes, ridge)
+    for k, (n_feat, fit) in enumerate(fits):
+        out.add(n_feat, n_feat, data.n_train, fit, data.y_train, data.y_test, data.n_classes)
+        yield Progress((k + 1) / len(sizes), out.result(), f"N = {n_feat}")
     return out.result()
+
+
+def _nested_fits(fmap, targets, x_train, x_eval, sizes, ridge):
+    r"""Yield ``(N, NestedFit)`` for each N in ``sizes``: the fit of the first N features of
+    ``fmap`` (scaled by :math:`\sqrt{2/N}`), evaluated at ``x_train`` and ``x_eval``; each N
+    adds the next block of features to the previous factorisation."""
+    solver = NestedLeastSquares(targets)
+    done = 0
+    for n_feat in sizes:
+        with limit_blas_threads(1):
+            solver.append(fmap.raw(x_train, done, n_feat), fmap.raw(x_eval, done, n_feat))
+            done = int(n_feat)
+            yield done, solver.solve(scale=np.sqrt(2.0 / n_feat), ridge=ridge)
 
 
 def model_sweep(data: DigitsSplit, n_features, **options) -> SweepResult:
@@ -355,19 +364,13 @@ def curve_1d(
     """
     sizes = _check_sizes("n_features", n_features, 1, 10**6)
     fmap = random_features(1, int(sizes[-1]), kind=kind, sigma=sigma, seed=seed)
-    solver = NestedLeastSquares(data.y_train)
     rows = []
-    done = 0
-    with limit_blas_threads(1):
-        for n_feat in sizes:
-            solver.append(fmap.raw(data.x_train, done, n_feat), fmap.raw(data.x_grid, done, n_feat))
-            done = int(n_feat)
-            fit = solver.solve(scale=np.sqrt(2.0 / n_feat), ridge=ridge)
-            rows.append(
-                (
-                    np.mean((fit.train_pred[:, 0] - data.y_train) ** 2),
-                    np.mean((fit.test_pred[:, 0] - data.f_grid) ** 2),
-                    fit.coef_norm,
-                )
+    for _, fit in _nested_fits(fmap, data.y_train, data.x_train, data.x_grid, sizes, ridge):
+        rows.append(
+            (
+                np.mean((fit.train_pred[:, 0] - data.y_train) ** 2),
+                np.mean((fit.test_pred[:, 0] - data.f_grid) ** 2),
+                fit.coef_norm,
             )
+        )
     return tuple(np.array(c, dtype=np.float64) for c in zip(*rows))
