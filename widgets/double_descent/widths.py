@@ -10,7 +10,6 @@ from matplotlib.ticker import NullFormatter
 from course.double_descent import WidthSweepResult, n_params, width_grid, width_sweep_steps
 from course.double_descent.width import N_CLASSES
 
-from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import FloatRange, IntRange, param
@@ -83,8 +82,10 @@ class WidthPanel(LivePanel):
             show_progress=True,
         )
         self.info = W.HTML(layout=W.Layout(width="320px"))
-        fig, (lax, eax) = new_figure(780, 380, ncols=2)
-        self._plot = _LossErrorAxes(lax, eax, xlabel="parameters $p$", threshold_label="$p = nK$")
+        fig, self._plot = _LossErrorAxes.figure(
+            780, 380, xlabel="parameters $p$", threshold_label="$p = nK$"
+        )
+        lax, eax = self._plot.loss_axes, self._plot.error_axes
         self._band = Polygon(
             np.zeros((0, 2)), closed=True, color="C0", alpha=0.2, lw=0, label="seed range"
         )
