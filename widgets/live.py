@@ -38,7 +38,15 @@ from .params import InvalidValue, Param
 from .results import _MISS, NOT_COMPUTED, CachedResults
 from .runner import Runner
 
-__all__ = ["NOT_COMPUTED", "Action", "Progress", "Runner", "LiveState", "short_error"]
+__all__ = [
+    "NOT_COMPUTED",
+    "Action",
+    "Progress",
+    "Runner",
+    "LiveState",
+    "TrainOnButton",
+    "short_error",
+]
 
 _STARTS = ("change", "button")
 
@@ -362,3 +370,15 @@ class LiveState(CachedResults, HasTraits):
                 self._kept_status = text
             self.ok = False
             self.status = text
+
+
+class TrainOnButton(LiveState):
+    """The policy of a seeded training run: it starts on the Train button (a parameter change
+    shows the remembered result or :data:`NOT_COMPUTED`), the last eight settings are
+    remembered, and, seeded, the result is the same for every student, so it goes to the store
+    shared by the server's kernels. Subclasses implement :meth:`compute` as for any state."""
+
+    starts_on = "button"
+    start_label = "Train"
+    cache_size = 8
+    cache_shared = True
