@@ -1,7 +1,9 @@
 """Shared widget package of the course: one live-update mechanism, one module per lecture.
 
 ``widgets.live`` and ``widgets.params`` import no ipywidgets (states work headless);
-``widgets.panel`` is the ipywidgets view every lecture panel derives from.
+``widgets.panel`` is the ipywidgets view every lecture panel derives from. Each lecture's
+subpackage ``widgets.<theme>`` holds its states and panels; the states compute through
+``course.<theme>`` and work without a browser.
 
 Importing ``widgets`` limits BLAS to one thread in this process (see :mod:`course.threads`):
 panels already compute in parallel, one worker thread each.

@@ -24,7 +24,7 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-__all__ = ["DRAW_LOCK", "new_figure", "redraw", "canvas_of"]
+__all__ = ["DRAW_LOCK", "new_figure", "notice", "redraw", "canvas_of"]
 
 #: Held while a panel changes artists and while a canvas renders.
 DRAW_LOCK = threading.RLock()
@@ -223,6 +223,32 @@ def new_figure(
         nrows, ncols, sharex=sharex, sharey=sharey, squeeze=True, subplot_kw=subplot_kw or None
     )
     return fig, axes
+
+
+#: Where :func:`notice` puts its text: ``loc -> ((x, y) in axes coordinates, ha, va)``.
+NOTICE_PLACES = {
+    "center": ((0.5, 0.5), "center", "center"),
+    "upper left": ((0.03, 0.97), "left", "top"),
+}
+
+
+def notice(ax, *, loc: str = "center", fontsize: float = 9):
+    """An empty text in a white box inside ``ax``, for what the axes will show once computed
+    ("press Train ..."): a panel sets it in ``render_not_computed`` and empties or hides it in
+    ``render`` (an empty text draws nothing, its box included). Returns the ``Text``.
+
+    Raises
+    ------
+    ValueError
+        If ``loc`` is not one of :data:`NOTICE_PLACES`.
+    """
+    if loc not in NOTICE_PLACES:
+        raise ValueError(f"loc must be one of {', '.join(map(repr, NOTICE_PLACES))}; got {loc!r}")
+    (x, y), ha, va = NOTICE_PLACES[loc]
+    box = dict(boxstyle="round", facecolor="white", alpha=0.9, edgecolor="0.75")
+    return ax.text(
+        x, y, "", transform=ax.transAxes, ha=ha, va=va, fontsize=fontsize, color="0.25", bbox=box
+    )
 
 
 def canvas_of(fig: Figure):

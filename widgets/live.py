@@ -1,10 +1,14 @@
 """The one live-update mechanism of the course: newest value wins, slow work off the main thread.
 
-Two pieces, neither of which imports ipywidgets:
+Three pieces, none of which imports ipywidgets:
 
 :class:`Runner` (:mod:`widgets.runner`)
     Runs a function on a background worker thread; the newest request wins, results arrive in
     order, a generator job streams partial results and stops within one step when cancelled.
+
+:class:`~widgets.results.CachedResults` (:mod:`widgets.results`)
+    What a state keeps of its results: the per-state cache, the store shared by the server's
+    kernels, ``present()``, and :data:`NOT_COMPUTED` for a button-started state.
 
 :class:`LiveState`
     A traitlets object that holds a panel's parameters (declared with :func:`widgets.params.param`,
@@ -23,10 +27,7 @@ Tests and homework use it headless::
 from __future__ import annotations
 
 import inspect
-import sys
 import threading
-import traceback
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from traitlets import All, Any, Bool, Float, HasTraits, Int, Unicode, observe
@@ -34,27 +35,20 @@ from traitlets import All, Any, Bool, Float, HasTraits, Int, Unicode, observe
 from course.progress import Progress, relay
 
 from .params import InvalidValue, Param
+from .results import _MISS, NOT_COMPUTED, CachedResults
 from .runner import Runner
 
-__all__ = ["NOT_COMPUTED", "Action", "Progress", "Runner", "LiveState", "short_error"]
+__all__ = [
+    "NOT_COMPUTED",
+    "Action",
+    "Progress",
+    "Runner",
+    "LiveState",
+    "TrainOnButton",
+    "short_error",
+]
 
 _STARTS = ("change", "button")
-_MISS = object()
-
-
-class _NotComputed:
-    """The result of a ``starts_on = "button"`` state whose parameters have not been computed
-    yet: the panel shows "press <start button>" instead of a stale picture."""
-
-    def __repr__(self):
-        return "NOT_COMPUTED"
-
-    def __bool__(self):
-        return False
-
-
-#: Delivered as ``result`` by a button-started state for parameters not computed yet.
-NOT_COMPUTED = _NotComputed()
 
 
 @dataclass(frozen=True)
@@ -101,7 +95,7 @@ def short_error(exc: BaseException) -> str:
     return f"{name}: {text}" if text else name
 
 
-class LiveState(HasTraits):
+class LiveState(CachedResults, HasTraits):
     """Parameters, latest result and status of one panel; knows nothing of ipywidgets.
 
     Subclasses declare parameters with :func:`widgets.params.param` and implement
@@ -149,18 +143,6 @@ class LiveState(HasTraits):
     starts_on = "change"
     #: Text of the start button the panel makes when ``starts_on == "button"``.
     start_label = "Compute"
-    #: Final results kept per state, keyed by the parameters (least recently used first out).
-    #: 0 keeps none.
-    cache_size = 0
-    #: Results that are the same for every student may also go to a store shared by every
-    #: kernel of the server (``LiveState.store``, set by the server): declare True for those.
-    cache_shared = False
-    #: The parameters the cached result depends on (default: all). The others only change how
-    #: it is shown, through :meth:`present` (a new fit range refits cached curves).
-    cache_params: tuple | None = None
-    #: The cross-process store: None, or an object with ``get(key, default)`` and
-    #: ``set(key, value)``. Consulted after the per-state cache for ``cache_shared`` states.
-    store = None
     #: Jobs besides ``compute``: ``{name: Action}``; the state implements ``<name>_job``.
     actions: dict = {}
     #: Partial results delivered per second at most.
@@ -174,7 +156,7 @@ class LiveState(HasTraits):
                 f"starts_on must be one of {', '.join(map(repr, _STARTS))}; got {self.starts_on!r}"
             )
         self._lock = threading.RLock()
-        self._cache: OrderedDict = OrderedDict()
+        self._start_cache()
         self._hit = False
         self._runner = Runner(
             self._compute_request,
@@ -308,75 +290,6 @@ class LiveState(HasTraits):
         """Compute for the current parameters (the start button); a cached result is shown."""
         return self._runner.submit(self.params(), explicit=True)
 
-    # ------------------------------------------------------------------ cache
-    def cache_key(self, params: dict) -> tuple:
-        """The key of a result: the state's class and its (``cache_params``) values."""
-        cls = type(self)
-        if self.cache_params is not None:
-            params = {name: params[name] for name in self.cache_params}
-        return (cls.__module__, cls.__qualname__, tuple(sorted(params.items())))
-
-    def present(self, result, **params):
-        """What is shown for a computed or cached ``result`` (partial ones included) at these
-        parameters; default: the result itself. Override with ``cache_params``."""
-        return result
-
-    def result_job(self, **params):
-        """The result of :meth:`compute` for these parameters as a job (``r = yield from
-        state.result_job(**params)``): from the cache, else computed, streamed and cached. For
-        actions that build on the state's own result."""
-        key = self.cache_key(params)
-        hit = self._cache_get(key)
-        if hit is not _MISS:
-            return hit
-        out = self.compute(**params)
-        if inspect.isgenerator(out):
-            return (yield from self._caching(out, key))
-        self._cache_put(key, out)
-        return out
-
-    def cached(self, **params) -> bool:
-        """Whether the result for these parameters (default: the current ones) is cached."""
-        key = self.cache_key({**self.params(), **params})
-        return self._cache_get(key) is not _MISS
-
-    def _cache_get(self, key):
-        with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        store = type(self).store
-        if self.cache_shared and store is not None:
-            try:
-                value = store.get(key, _MISS)
-            except Exception:  # a broken store costs a recomputation, never a result
-                value = _MISS
-            if value is not _MISS:
-                self._cache_put(key, value, share=False)
-            return value
-        return _MISS
-
-    def _cache_put(self, key, value, share=True):
-        if value is None or value is NOT_COMPUTED:
-            return
-        if self.cache_size > 0:
-            with self._lock:
-                self._cache[key] = value
-                self._cache.move_to_end(key)
-                while len(self._cache) > self.cache_size:
-                    self._cache.popitem(last=False)
-        store = type(self).store
-        if share and self.cache_shared and store is not None:
-            try:
-                store.set(key, value)
-            except Exception:
-                traceback.print_exc(file=sys.stderr)
-
-    def _caching(self, job, key):
-        result = yield from relay(job)
-        self._cache_put(key, result)
-        return result
-
     def cancel(self) -> None:
         """Stop the running job at its next step (the stop button); ends a running action."""
         self.running_action = ""
@@ -408,7 +321,7 @@ class LiveState(HasTraits):
             out = self._caching(out, key)
         elif caching:
             self._cache_put(key, out)
-        if type(self).present is LiveState.present:
+        if type(self).present is CachedResults.present:
             return out
         if inspect.isgenerator(out):
             return self._presenting(out, params)
@@ -457,3 +370,15 @@ class LiveState(HasTraits):
                 self._kept_status = text
             self.ok = False
             self.status = text
+
+
+class TrainOnButton(LiveState):
+    """The policy of a seeded training run: it starts on the Train button (a parameter change
+    shows the remembered result or :data:`NOT_COMPUTED`), the last eight settings are
+    remembered, and, seeded, the result is the same for every student, so it goes to the store
+    shared by the server's kernels. Subclasses implement :meth:`compute` as for any state."""
+
+    starts_on = "button"
+    start_label = "Train"
+    cache_size = 8
+    cache_shared = True

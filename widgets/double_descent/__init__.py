@@ -1,4 +1,4 @@
-"""Lecture 05, double descent: four panels.
+"""Lecture 05, double descent (:mod:`course.double_descent`): four panels.
 
 - :class:`IntuitionPanel`: 1D regression with N random features; the fitted curve is wild at the
   interpolation threshold N = n and tame again for N >> n.
@@ -9,8 +9,6 @@
   2019).
 - :class:`WidthPanel`: model-wise double descent of small trained networks (torch, background,
   started by a button, cached per settings).
-
-The states compute through :mod:`course.double_descent` and work without a browser.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ from course.double_descent import (
     FEATURE_MAPS,
 )
 
+from ..figures import new_figure
+
 KINDS = {"fourier": "Fourier (cos)", "relu": "ReLU"}
 assert set(KINDS) == set(FEATURE_MAPS)
 #: The ridge values offered by the panels (a choice: lambda spans many decades, and 0 matters).
@@ -57,6 +59,14 @@ class _LossErrorAxes:
             lax.set_xlabel(xlabel)
         eax.legend(loc="upper right", fontsize=8)
         self.loss_axes, self.error_axes = lax, eax
+
+    @classmethod
+    def figure(cls, width, height, *, stacked=False, **labels):
+        """A new figure of ``width`` x ``height`` pixels holding the two axes, side by side or
+        ``stacked`` (loss above error); ``labels`` as for the constructor. Returns
+        ``(fig, loss/error axes)``."""
+        fig, (lax, eax) = new_figure(width, height, **({"nrows": 2} if stacked else {"ncols": 2}))
+        return fig, cls(lax, eax, **labels)
 
     def set_xlim(self, lo, hi):
         for a in (self.loss_axes, self.error_axes):

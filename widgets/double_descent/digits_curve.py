@@ -160,14 +160,15 @@ class DigitsCurvePanel(LivePanel):
             title="Double descent on the digits: random features, min-norm least squares",
             show_progress=True,
         )
-        curve, (lax, eax) = new_figure(520, 560, nrows=2)
-        self._plot = _LossErrorAxes(
-            lax,
-            eax,
+        curve, self._plot = _LossErrorAxes.figure(
+            520,
+            560,
+            stacked=True,
             xlabel="features $N$",
             threshold_label="$N = n$",
             loss_label="squared loss $L$",
         )
+        lax, eax = self._plot.loss_axes, self._plot.error_axes
         self._cur = [a.axvline(400, **_CURSOR_STYLE) for a in (lax, eax)]
         nax = lax.twinx()
         (self._norm,) = nax.plot([], [], ".-.", color="C1", lw=1.2, label=r"$\|a\|_2$")

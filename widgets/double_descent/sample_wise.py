@@ -12,7 +12,6 @@ from course.double_descent import (
 )
 from course.progress import Progress
 
-from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import Choice, FloatRange, IntRange, param
@@ -66,11 +65,10 @@ class SampleWisePanel(LivePanel):
             title="Sample-wise: more data can hurt",
             show_progress=True,
         )
-        fig, (lax, eax) = new_figure(760, 330, ncols=2)
-        self._plot = _LossErrorAxes(
-            lax, eax, xlabel="training samples $n$", threshold_label="$n = N$"
+        fig, self._plot = _LossErrorAxes.figure(
+            760, 330, xlabel="training samples $n$", threshold_label="$n = N$"
         )
-        lax.legend(loc="lower left", fontsize=8)
+        self._plot.loss_axes.legend(loc="lower left", fontsize=8)
         self._plot.set_xlim(8, SampleWiseState.n_max * 1.2)
         self.figures = {"curve": fig}
         self.assemble(fig.canvas)

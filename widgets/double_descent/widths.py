@@ -10,14 +10,14 @@ from matplotlib.ticker import NullFormatter
 from course.double_descent import WidthSweepResult, n_params, width_grid, width_sweep_steps
 from course.double_descent.width import N_CLASSES
 
-from ..figures import new_figure
-from ..live import LiveState
+from ..figures import notice
+from ..live import TrainOnButton
 from ..panel import LivePanel
 from ..params import FloatRange, IntRange, param
 from ._common import _LossErrorAxes, _set_log_limits
 
 
-class WidthState(LiveState):
+class WidthState(TrainOnButton):
     r"""Width sweep of two-layer ReLU networks on digits with noisy labels (torch).
 
     For each width of :func:`~course.double_descent.width_grid` (around the threshold width,
@@ -39,10 +39,6 @@ class WidthState(LiveState):
     #: The widths swept: None for ``width_grid(n_train)`` (a test may narrow it).
     widths: tuple | None = None
     lr = 3e-3
-    starts_on = "button"
-    start_label = "Train"
-    cache_size = 8
-    cache_shared = True  # seeded training: the same sweep for every student
     warm_button = True  # ./mathdl warm trains it before class (33 s of one core)
 
     def planned(self, n_train: int | None = None) -> tuple:
@@ -83,8 +79,10 @@ class WidthPanel(LivePanel):
             show_progress=True,
         )
         self.info = W.HTML(layout=W.Layout(width="320px"))
-        fig, (lax, eax) = new_figure(780, 380, ncols=2)
-        self._plot = _LossErrorAxes(lax, eax, xlabel="parameters $p$", threshold_label="$p = nK$")
+        fig, self._plot = _LossErrorAxes.figure(
+            780, 380, xlabel="parameters $p$", threshold_label="$p = nK$"
+        )
+        lax, eax = self._plot.loss_axes, self._plot.error_axes
         self._band = Polygon(
             np.zeros((0, 2)), closed=True, color="C0", alpha=0.2, lw=0, label="seed range"
         )
@@ -107,17 +105,7 @@ class WidthPanel(LivePanel):
             ncol=4,
             fontsize=8,
         )
-        self._placeholder = lax.text(
-            0.5,
-            0.5,
-            "",
-            transform=lax.transAxes,
-            ha="center",
-            va="center",
-            fontsize=9,
-            color="#444444",
-            bbox=dict(facecolor="white", alpha=0.9, edgecolor="#cccccc"),
-        )
+        self._placeholder = notice(lax)
         self.figures = {"curve": fig}
         left = self.control_box(extra=[self.info])
         self.assemble(fig.canvas, left=left)

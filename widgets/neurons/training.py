@@ -93,20 +93,12 @@ class TrainingState(LiveState):
     ):
         """The trainer of these parameters (on the worker thread, like every use of it)."""
         key = (dataset, noise, depth, width, activation, seed)
-        if self._trainer is None or key != self._key:
+        if self._trainer is None or key != self._key:  # new data, architecture or seed
             data = make_dataset(dataset, n_samples=200, noise=noise, seed=seed)
             widths = (2,) + (width,) * (depth - 1) + (1,)
-            self._trainer = Trainer(
-                data,
-                widths,
-                activation=activation,
-                seed=seed,
-                lr=lr,
-                batch_size=batch_size,
-                lam=lam,
-                reg=reg,
-            )
+            self._trainer = Trainer(data, widths, activation=activation, seed=seed)
             self._key = key
+        # step size, batch size and penalty apply from the next step, to a new or a kept network
         self._trainer.set_hyper(lr=lr, batch_size=batch_size, lam=lam, reg=reg)
         return self._trainer
 

@@ -8,7 +8,7 @@ from course.pdes.bsde import BSDEConfig, iter_deep_bsde
 from course.pdes.cost import iter_cost_curve
 
 from ..figures import new_figure
-from ..live import LiveState
+from ..live import LiveState, TrainOnButton
 from ..panel import LivePanel
 from ..params import IntRange, param
 
@@ -17,17 +17,13 @@ __all__ = ["BSDEState", "BSDEPanel", "CostState", "CostPanel"]
 _YEAR = 3.15e7
 
 
-class BSDEState(LiveState):
+class BSDEState(TrainOnButton):
     """Dimension, iterations and seed of a deep BSDE run (the paper's other settings)."""
 
     dim = param(IntRange(default=100, min=1, max=100, label="dimension $d$"))
     iterations = param(IntRange(default=4000, min=100, max=4000, step=100, label="iterations"))
     seed = param(IntRange(default=0, min=0, max=99, label="seed"))
 
-    starts_on = "button"
-    start_label = "Train"
-    cache_size = 8
-    cache_shared = True
     max_rate = 4.0
 
     def compute(self, dim, iterations, seed):

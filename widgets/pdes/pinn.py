@@ -18,7 +18,7 @@ from course.pdes.problems import PROBLEMS
 from course.pdes.ritz import RITZ_DEFAULTS, iter_ritz
 
 from ..figures import new_figure
-from ..live import LiveState
+from ..live import TrainOnButton
 from ..panel import LivePanel
 from ..params import Choice, FloatRange, IntRange, param
 from ._common import TERM_COLOURS
@@ -36,7 +36,7 @@ _TERM_LABELS = {
 }
 
 
-class PINNState(LiveState):
+class PINNState(TrainOnButton):
     """Settings of a PINN run; ``compute`` trains (a generator of snapshots)."""
 
     problem = param(Choice(default="interval", options=_PROBLEMS, label="problem"))
@@ -53,10 +53,6 @@ class PINNState(LiveState):
     )
     seed = param(IntRange(default=0, min=0, max=99, label="seed"))
 
-    starts_on = "button"
-    start_label = "Train"
-    cache_size = 8
-    cache_shared = True
     max_rate = 5.0
     defaults: dict = {}
 

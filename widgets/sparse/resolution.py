@@ -10,7 +10,7 @@ from matplotlib.ticker import FormatStrFormatter, NullFormatter
 from course.progress import relay
 from course.sparse.resolution import SIZES, ResolutionStudy, resolution_study_steps
 
-from ..figures import new_figure
+from ..figures import new_figure, notice
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import Choice, param
@@ -62,9 +62,7 @@ class ResolutionPanel(LivePanel):
         a2.set(xlabel="image side (pixels)", ylabel="smallest ratio over $N$")
         a2.set_title("the shearlets' largest lead", fontsize=9)
         self._a1, self._a2 = a1, a2
-        self._empty = a1.text(
-            0.5, 0.5, "", transform=a1.transAxes, ha="center", va="center", fontsize=10
-        )
+        self._empty = notice(a1, fontsize=10)
         a1.set_yscale("log")
         a1.yaxis.set_major_formatter(FormatStrFormatter("%g"))
         a1.yaxis.set_minor_formatter(NullFormatter())

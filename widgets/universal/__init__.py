@@ -1,4 +1,4 @@
-r"""Lecture 02, the universal approximation theorem, live: three panels.
+r"""Lecture 02, the universal approximation theorem (:mod:`course.universal`), live: three panels.
 
 - :class:`ShallowPanel`: a target f on [-1, 1] (from a list or typed as a formula), a shallow
   network :math:`\Phi = \sum_k a_k \rho(w_k x - b_k) + c` of width N found by (a) the explicit
@@ -9,8 +9,6 @@ r"""Lecture 02, the universal approximation theorem, live: three panels.
   frequency.
 - :class:`TwoDPanel`: a bump and a disc indicator on :math:`[0,1]^2`, a shallow ReLU network of
   width N, and the errors against N in d = 1 and d = 2.
-
-The states compute through :mod:`course.universal` and work without a browser.
 """
 
 from ._common import MAX_CONTRIBUTIONS, METHOD_CHOICE, TARGET_CHOICE, Formula

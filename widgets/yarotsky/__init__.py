@@ -1,4 +1,4 @@
-r"""Lecture 03, Yarotsky's rates and the role of depth: five panels.
+r"""Lecture 03, Yarotsky's rates and the role of depth (:mod:`course.yarotsky`): five panels.
 
 - :class:`SawtoothPanel`: :math:`g_s`, its linear pieces counted from the network's own weights,
   and the network drawn.
@@ -10,8 +10,6 @@ r"""Lecture 03, Yarotsky's rates and the role of depth: five panels.
   against shallow networks (a slow job, cached per :math:`(s, d)`).
 - :class:`DepthPanel`: how wide a trained shallow network must be to match :math:`g_k` (trained
   on a button press, cached per settings).
-
-The states compute through :mod:`course.yarotsky` and can be used without a browser.
 """
 
 from __future__ import annotations

@@ -38,3 +38,10 @@ def legend_below(ax, ncol: int = 2, fontsize: float = 8, **kwargs):
         frameon=False,
         **kwargs,
     )
+
+
+def complexity_axes(ax, error: str) -> None:
+    r"""Log-log axes of an approximation error (``error``, its axis label) against the network's
+    number of nonzero weights :math:`C(\Phi)`: the axes on which lecture 03 sets deep against
+    shallow."""
+    ax.set(xscale="log", yscale="log", xlabel=r"$C(\Phi)$ (nonzero weights)", ylabel=error)

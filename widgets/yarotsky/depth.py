@@ -11,24 +11,20 @@ from course.yarotsky.constructions import (
 )
 from course.yarotsky.depth import DepthSeparation, depth_separation_steps
 
-from ..figures import new_figure
-from ..live import LiveState
+from ..figures import new_figure, notice
+from ..live import TrainOnButton
 from ..panel import LivePanel
 from ..params import FloatRange, IntRange, param
 from ._common import legend_below
 
 
-class DepthState(LiveState):
+class DepthState(TrainOnButton):
     r"""Trained one-hidden-layer networks on :math:`g_k`, :math:`k = 1, \dots, k_{max}`: the
     smallest width reaching an RMS error ``tol``. Runs on the Train button; remembered per
     settings."""
 
     k_max = param(IntRange(default=5, min=1, max=6, label="largest $k$"))
     tol = param(FloatRange(default=0.05, min=0.01, max=0.2, step=0.01, label="RMS tolerance"))
-    starts_on = "button"
-    start_label = "Train"
-    cache_size = 8
-    cache_shared = True  # seeded training: the same result for every student
 
     def compute(self, k_max, tol):
         return (yield from depth_separation_steps(tuple(range(1, k_max + 1)), tol=tol))
@@ -53,16 +49,7 @@ class DepthPanel(LivePanel):
         )
         (self._deep,) = ax.plot([], [], "^-", color="C0", label="deep: width 3, depth $k+1$")
         legend_below(ax, ncol=1)
-        self._message = ax.text(
-            0.03,
-            0.97,
-            "",
-            transform=ax.transAxes,
-            ha="left",
-            va="top",
-            fontsize=8.5,
-            bbox=dict(boxstyle="round", fc="white", ec="0.7"),
-        )
+        self._message = notice(ax, loc="upper left", fontsize=8.5)
         ffig, fax = new_figure(420, 380)
         (self._g,) = fax.plot([], [], color="k", lw=1, label="$g_k$")
         (self._fit,) = fax.plot([], [], color="C1", lw=1.2, label="trained shallow")

@@ -13,7 +13,7 @@ from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import Choice, IntRange, param
-from ._common import legend_below, sci
+from ._common import complexity_axes, legend_below, sci
 
 #: Dimensions the C^s panel offers: d -> (label, sweep).
 DIMENSIONS = {1: ("d = 1", smooth_rates_steps), 2: ("d = 2", smooth_rates_2d_steps)}
@@ -51,12 +51,7 @@ class SmoothPanel(LivePanel):
             show_progress=True,
         )
         fig, ax = new_figure(480, 500)
-        ax.set(
-            xscale="log",
-            yscale="log",
-            xlabel=r"$C(\Phi)$ (nonzero weights)",
-            ylabel=r"$\|f_s - \Phi\|_\infty$",
-        )
+        complexity_axes(ax, r"$\|f_s - \Phi\|_\infty$")
         (self._deep,) = ax.plot([], [], "o-", color="C0", ms=4, label="deep, measured")
         (self._bound,) = ax.plot([], [], "v", color="C0", ms=4, alpha=0.5, label="proven bound")
         (self._shallow,) = ax.plot([], [], "s-", color="C1", ms=3, label="shallow, measured")

@@ -14,7 +14,7 @@ from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import IntRange, param
-from ._common import legend_below
+from ._common import complexity_axes, legend_below
 
 #: The error plot shows at most this many pieces of f_m (zoomed in on [0, pieces / 2^m]).
 ZOOM_PIECES = 8
@@ -85,12 +85,7 @@ class SquarePanel(LivePanel):
             frameon=False,
         )
         rates, rax = new_figure(450, 460)
-        rax.set(
-            xscale="log",
-            yscale="log",
-            xlabel=r"$C(\Phi)$ (nonzero weights)",
-            ylabel=r"$\|x^2 - \Phi\|_\infty$",
-        )
+        complexity_axes(rax, r"$\|x^2 - \Phi\|_\infty$")
         (self._deep,) = rax.plot([], [], "o-", color="C0", ms=4, label="deep: $f_m$")
         (self._shallow,) = rax.plot([], [], "s-", color="C1", ms=4, label="shallow interpolant")
         (self._shallow_fit,) = rax.plot([], [], ":", color="C1")

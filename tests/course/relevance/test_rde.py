@@ -17,7 +17,7 @@ from course.relevance.evaluation import (
     randomisation_curve,
     relevance_order,
 )
-from course.relevance.models import load_digit_images, load_model, predict, torch_threads
+from course.relevance.models import load_model, predict
 from course.relevance.rde import (
     digits_obfuscation,
     distortion,
@@ -27,17 +27,7 @@ from course.relevance.rde import (
     rde_steps,
 )
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    """Tiny networks: one torch thread is faster, and far faster on a shared machine."""
-    with torch_threads(1):
-        yield
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_digit_images()
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # the fixtures: conftest.py
 
 
 @pytest.fixture(scope="module")

@@ -31,12 +31,12 @@ from course.relevance.methods import (
 )
 from course.relevance.models import (
     MODELS,
-    load_digit_images,
     load_model,
     model_info,
     predict,
-    torch_threads,
 )
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # the fixtures: conftest.py
 
 
 def random_relu_net(seed: int, *, bias: bool, conv: bool, widths=(7, 6), pool="max"):
@@ -71,18 +71,6 @@ def random_relu_net(seed: int, *, bias: bool, conv: bool, widths=(7, 6), pool="m
             p.copy_(torch.as_tensor(rng.standard_normal(p.shape) / np.sqrt(fan_in)))
             p.requires_grad_(False)
     return model.eval()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    """Tiny networks: one torch thread is faster, and far faster on a shared machine."""
-    with torch_threads(1):
-        yield
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_digit_images()
 
 
 # ---------------------------------------------------------------------------- models and data

@@ -9,7 +9,6 @@ from course.tomography import fbp, measured_range, scan_angles
 from widgets.live import NOT_COMPUTED
 from widgets.tomography import (
     ComparisonPanel,
-    MissingAnglePanel,
     ShearletPanel,
     TablePanel,
     VisibilityPanel,
@@ -17,16 +16,9 @@ from widgets.tomography import (
 from widgets.tomography._common import full_scan
 
 
-@pytest.fixture(scope="module")
-def missing_panel():
-    p = MissingAnglePanel()
-    assert p.wait(120)
-    return p
-
-
 @pytest.mark.slow
-def test_missing_angle_slider_shows_the_fbp_of_the_measured_angles(missing_panel):
-    p = missing_panel
+def test_missing_angle_slider_shows_the_fbp_of_the_measured_angles(missing):
+    p = missing
     p.controls["phi_deg"].value = 45
     assert p.wait(60) and p.state.ok
     r = p.state.result
@@ -48,8 +40,8 @@ def test_missing_angle_slider_shows_the_fbp_of_the_measured_angles(missing_panel
 
 
 @pytest.mark.slow
-def test_a_bad_value_from_a_client_is_refused(missing_panel):
-    p = missing_panel
+def test_a_bad_value_from_a_client_is_refused(missing):
+    p = missing
     before = p.state.phi_deg
     p.controls["phi_deg"].set_state({"value": 500})
     assert p.state.phi_deg == before and not p.state.ok

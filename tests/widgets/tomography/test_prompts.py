@@ -18,19 +18,11 @@ from course.tomography import bowtie_mask, measured_range
 from course.tomography.phantoms import Ellipse, Phantom
 from widgets.tomography import (
     ComparisonPanel,
-    MissingAnglePanel,
     ShearletPanel,
     TablePanel,
     VisibilityPanel,
 )
 from widgets.tomography._common import N
-
-
-@pytest.fixture(scope="module")
-def missing():
-    p = MissingAnglePanel()
-    assert p.wait(120) and p.state.ok
-    return p
 
 
 def _set(p, **values):
