@@ -4,24 +4,24 @@
 digital cone-adapted shearlet system (Parseval, undecimated and decimated), and
 ``course.sparse.frames`` gives every system (Fourier, wavelets, shearlets, curvelets) one frame
 interface (analysis, synthesis, redundancy, orthonormal or not), ``course.sparse.pursuit`` is
-iterative hard thresholding, ``course.sparse.nterm`` computes N-term approximations and their
+iterative hard thresholding, ``course.sparse.expansions`` sorts one image's coefficients in one
+system, ``course.sparse.nterm`` computes N-term approximations and their
 rates (``course.sparse.tables`` writes them as the lecture's tables), ``course.sparse.scales`` counts the significant coefficients per scale (the mechanism
 behind the rates), ``course.sparse.resolution`` repeats the comparison at several image sizes, and
 ``course.sparse.relu`` trains a ReLU network on the same image.
 """
 
 from .cartoon import Cartoon, cartoon
+from .expansions import Expansion, expansion
 from .frames import FRAMES, Frame, frame
 from .nterm import (
     METHODS,
     Comparison,
-    Expansion,
     NTermCurve,
     compare,
     compare_steps,
     default_n_terms,
     default_range,
-    expansion,
     nterm_curve,
     refit,
     theory_rates,
