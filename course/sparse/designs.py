@@ -40,6 +40,8 @@ class DesignErrors:
     name : str
         Key of :data:`DESIGNS`, or ``"wavelet"`` for the db4 basis.
     shear_levels : tuple of int or None
+    transition : float or None
+        Relative width of the radial transitions (None for the wavelet basis).
     n_lowpass : int
         Real coefficients of the low-pass band (the image's pixels for the wavelet basis: none
         is set apart).
@@ -55,6 +57,7 @@ class DesignErrors:
 
     name: str
     shear_levels: tuple | None
+    transition: float | None
     n_lowpass: int
     redundancy: float
     n_terms: np.ndarray
@@ -71,7 +74,7 @@ def design_errors(image, n_terms=(50, 819), *, scales: int = 4, designs=tuple(DE
     f = _check_image(image)
     n_terms = np.asarray(n_terms, dtype=int)
     w = expansion(f, "wavelet", scales=scales).errors(n_terms, f)
-    out = [DesignErrors("wavelet", None, int(f.size), 1.0, n_terms, w, w)]
+    out = [DesignErrors("wavelet", None, None, int(f.size), 1.0, n_terms, w, w)]
     for name in designs:
         if name not in DESIGNS:
             raise ValueError(f"designs must be among {', '.join(map(repr, DESIGNS))}; got {name!r}")
@@ -96,6 +99,7 @@ def design_errors(image, n_terms=(50, 819), *, scales: int = 4, designs=tuple(DE
             DesignErrors(
                 name,
                 tuple(levels),
+                float(opts["transition"]),
                 low.stop - low.start,
                 system.redundancy,
                 n_terms,

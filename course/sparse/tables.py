@@ -231,8 +231,8 @@ def design_table(designs) -> str:
     n = [int(v) for v in designs[0].n_terms]
     head = " | ".join(f"$N = {v}$: $N$ largest | pursuit" for v in n)
     out = [
-        f"| system | shear levels | low-pass coefficients | redundancy | {head} |",
-        "|---" * (4 + 2 * len(n)) + "|",
+        f"| system | shear levels | radial transition | low-pass coefficients | redundancy | {head} |",
+        "|---" * (5 + 2 * len(n)) + "|",
     ]
     for d in designs:
         cells = []
@@ -240,8 +240,9 @@ def design_table(designs) -> str:
             cells += [sig3(d.largest[i]), sig3(d.pursuit[i])]
         name = "wavelets db4" if d.name == "wavelet" else f"shearlets, {d.name}"
         low = "—" if d.name == "wavelet" else str(d.n_lowpass)
+        width = "—" if d.transition is None else f"{d.transition:g}"
         out.append(
-            f"| {name} | {_levels(d.shear_levels)} | {low} | {d.redundancy:.2f}× | "
+            f"| {name} | {_levels(d.shear_levels)} | {width} | {low} | {d.redundancy:.2f}× | "
             + " | ".join(cells)
             + " |"
         )

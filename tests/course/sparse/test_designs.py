@@ -34,6 +34,7 @@ def test_a_folded_low_pass_band_costs_a_factor_at_small_n(designs):
     # wavelet coarse part starts with the wavelets (within 5%)
     w, shipped, folded = designs["wavelet"], designs["shipped"], designs["folded low-pass"]
     assert folded.n_lowpass > shipped.n_lowpass == 16 * 16
+    assert folded.transition > shipped.transition
     assert folded.largest[0] > 2.5 * shipped.largest[0]
     assert shipped.largest[0] == pytest.approx(w.largest[0], rel=0.05)
 
