@@ -15,7 +15,7 @@ The states compute through :mod:`course.double_descent` and work without a brows
 
 from __future__ import annotations
 
-from .digits_curve import DigitsCurvePanel, DigitsCurveState
+from .digits_curve import DigitsCurvePanel, DigitsCurveState, DigitsEffect, digits_effects
 from .intuition import IntuitionPanel, IntuitionState, RidgeEffect, ridge_effect_1d
 from .sample_wise import SampleWisePanel, SampleWiseState
 from .widths import WidthPanel, WidthState
@@ -27,6 +27,8 @@ __all__ = [
     "ridge_effect_1d",
     "DigitsCurveState",
     "DigitsCurvePanel",
+    "DigitsEffect",
+    "digits_effects",
     "SampleWiseState",
     "SampleWisePanel",
     "WidthState",
