@@ -4,24 +4,28 @@
 digital cone-adapted shearlet system (Parseval, undecimated and decimated), and
 ``course.sparse.frames`` gives every system (Fourier, wavelets, shearlets, curvelets) one frame
 interface (analysis, synthesis, redundancy, orthonormal or not), ``course.sparse.pursuit`` is
-iterative hard thresholding, ``course.sparse.nterm`` computes N-term approximations and their
+iterative hard thresholding, ``course.sparse.expansions`` sorts one image's coefficients in one
+system, ``course.sparse.nterm`` computes N-term approximations and their
 rates (``course.sparse.tables`` writes them as the lecture's tables), ``course.sparse.scales`` counts the significant coefficients per scale (the mechanism
 behind the rates), ``course.sparse.resolution`` repeats the comparison at several image sizes, and
-``course.sparse.relu`` trains a ReLU network on the same image.
+``course.sparse.relu`` trains a ReLU network on the same image (``course.sparse.trained``, not
+imported here since ``python -m course.sparse.trained`` runs it: the lecture's table of trained
+networks, shipped with the seed that reproduces it);
+``course.sparse.designs`` measures the shearlet designs the lecture does not ship.
 """
 
 from .cartoon import Cartoon, cartoon
+from .designs import DESIGNS, DesignErrors, design_errors
+from .expansions import Expansion, expansion
 from .frames import FRAMES, Frame, frame
 from .nterm import (
     METHODS,
     Comparison,
-    Expansion,
     NTermCurve,
     compare,
     compare_steps,
     default_n_terms,
     default_range,
-    expansion,
     nterm_curve,
     refit,
     theory_rates,
@@ -32,9 +36,13 @@ from .scales import ScaleCounts, scale_counts, scale_labels
 from .shearlets import DecimatedShearletSystem, ShearletSystem, shearlet_system
 from .tables import (
     THEORY,
+    design_line,
+    design_table,
     error_table,
     gap_line,
     rate_table,
+    relu_line,
+    relu_table,
     resolution_table,
     scale_table,
     sig3,
@@ -80,4 +88,11 @@ __all__ = [
     "scale_table",
     "resolution_table",
     "sig3",
+    "design_table",
+    "design_line",
+    "relu_table",
+    "relu_line",
+    "DESIGNS",
+    "DesignErrors",
+    "design_errors",
 ]

@@ -2,7 +2,8 @@ r"""Windows of the digital shearlet system: Meyer radial bands and angular windo
 
 Private helpers of :mod:`course.sparse.shearlets` (see its docstring for the mathematics and the
 references): the partition of unity :math:`|\hat\phi|^2 + \sum |\hat\psi_{j,k}|^2 = 1` is made
-here, and the half supports of the atoms are folded onto their sampling lattices here.
+here, the half supports of the atoms are folded onto their sampling lattices here, and the
+arguments of both systems are checked here.
 """
 
 from __future__ import annotations
@@ -46,6 +47,31 @@ class ShearletAtom:
         if self.cone == "low":
             return "low-pass"
         return f"j={self.scale}, k={self.shear:+d}, {self.cone}"
+
+
+# -------------------------------------------------------------------------------- arguments
+def _check_shape(shape, scales):
+    if not isinstance(scales, (int, np.integer)) or not 1 <= scales <= 6:
+        raise ValueError(f"scales must be an integer in [1, 6]; got {scales!r}")
+    try:
+        shape = tuple(int(s) for s in shape)
+    except TypeError:
+        raise ValueError(f"shape must be a pair of integers; got {shape!r}") from None
+    least = 2 ** (scales + 1)
+    if len(shape) != 2 or min(shape) < least or max(shape) > 4096:
+        raise ValueError(
+            f"shape must be two sizes in [{least}, 4096] for scales={scales}; got {shape!r}"
+        )
+    return shape
+
+
+def _check_image(x, shape):
+    x = np.asarray(x)
+    if x.shape != shape:
+        raise ValueError(f"x must have shape {shape}; got {x.shape}")
+    if not np.issubdtype(x.dtype, np.floating) and not np.issubdtype(x.dtype, np.integer):
+        raise ValueError(f"x must be a real array; got dtype {x.dtype}")
+    return x if x.dtype in (np.float32, np.float64) else x.astype(np.float64)
 
 
 # ---------------------------------------------------------------------------------- windows

@@ -41,8 +41,8 @@ from dataclasses import dataclass
 import numpy as np
 import pywt
 
+from .expansions import _check_image
 from .frames import _wavelet_level, frame
-from .nterm import _check_image
 from .shearlets import shearlet_system
 
 __all__ = ["ScaleCounts", "scale_counts", "scale_labels", "SCALE_SYSTEMS"]

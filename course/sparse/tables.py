@@ -1,6 +1,7 @@
 r"""The measured numbers of lecture 04 as tables (Markdown text), computed from a
-:class:`~course.sparse.nterm.Comparison`: the lecture renders them in a cell instead of typing
-numbers that go stale when the code changes.
+:class:`~course.sparse.nterm.Comparison` (and from the designs of :mod:`course.sparse.designs`
+and the shipped network table of :mod:`course.sparse.trained`): the lecture renders them in a
+cell instead of typing numbers that go stale when the code changes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ __all__ = [
     "gap_line",
     "scale_table",
     "resolution_table",
+    "design_table",
+    "design_line",
+    "relu_table",
+    "relu_line",
 ]
 
 
@@ -213,3 +218,85 @@ def resolution_table(study) -> str:
             + " |"
         )
     return "\n".join(out)
+
+
+def _levels(levels) -> str:
+    return "—" if levels is None else "(" + ", ".join(str(v) for v in levels) + ")"
+
+
+def design_table(designs) -> str:
+    r"""The N-term errors of :func:`course.sparse.designs.design_errors` as a Markdown table:
+    one row per design (the wavelet basis first), the N largest coefficients and the pursuit
+    from them at each N."""
+    n = [int(v) for v in designs[0].n_terms]
+    head = " | ".join(f"$N = {v}$: $N$ largest | pursuit" for v in n)
+    out = [
+        f"| system | shear levels | radial transition | low-pass coefficients | redundancy | {head} |",
+        "|---" * (5 + 2 * len(n)) + "|",
+    ]
+    for d in designs:
+        cells = []
+        for i in range(len(n)):
+            cells += [sig3(d.largest[i]), sig3(d.pursuit[i])]
+        name = "wavelets db4" if d.name == "wavelet" else f"shearlets, {d.name}"
+        low = "—" if d.name == "wavelet" else str(d.n_lowpass)
+        width = "—" if d.transition is None else f"{d.transition:g}"
+        out.append(
+            f"| {name} | {_levels(d.shear_levels)} | {width} | {low} | {d.redundancy:.2f}× | "
+            + " | ".join(cells)
+            + " |"
+        )
+    return "\n".join(out)
+
+
+def _percent(r: float) -> str:
+    return f"{sig3(abs(100 * (r - 1)))}% {'above' if r > 1 else 'below'}"
+
+
+def design_line(designs) -> str:
+    r"""What the two designs not shipped cost, in one sentence: the pursuit with more shears
+    against the wavelets at the largest N, the folded low-pass band's N largest coefficients
+    against the shipped design's at the smallest N."""
+    by = {d.name: d for d in designs}
+    w, shipped, shears, folded = (
+        by[k] for k in ("wavelet", "shipped", "more shears", "folded low-pass")
+    )
+    n0, n1 = int(w.n_terms[0]), int(w.n_terms[-1])
+    return (
+        f"At $N = {n1}$, with the pursuit started from the $N$ largest coefficients, the "
+        f"shearlets with shear levels {_levels(shears.shear_levels)} are "
+        f"{_percent(shears.pursuit[-1] / w.pursuit[-1])} the wavelets (the shipped levels "
+        f"{_levels(shipped.shear_levels)}: {_percent(shipped.pursuit[-1] / w.pursuit[-1])}). "
+        f"At $N = {n0}$ the folded low-pass band ({folded.n_lowpass} coefficients, against "
+        f"{shipped.n_lowpass}) costs the shearlets a factor "
+        f"{sig3(folded.largest[0] / shipped.largest[0])} with the $N$ largest coefficients "
+        f"({sig3(folded.largest[0])} against {sig3(shipped.largest[0])})."
+    )
+
+
+def relu_table(table) -> str:
+    r"""A :class:`course.sparse.trained.NetworkTable` as a Markdown table: widths,
+    :math:`C(\Phi)`, the network's error, and the wavelet and shearlet errors at
+    :math:`N = C(\Phi)`."""
+    out = [
+        "| network widths | $C(\\Phi)$ | ReLU error | wavelets at $N = C(\\Phi)$ "
+        "| shearlets at $N = C(\\Phi)$ |",
+        "|---|---|---|---|---|",
+    ]
+    for r in table.rows:
+        widths = ", ".join(str(w) for w in r.widths)
+        out.append(
+            f"| {widths} | {r.n_weights} | {sig3(r.relu)} | {sig3(r.wavelet)} | "
+            f"{sig3(r.shearlet)} |"
+        )
+    return "\n".join(out)
+
+
+def relu_line(table) -> str:
+    r"""The power laws fitted over the rows of a network table, in one sentence."""
+    fits = {k: table.fit(k).slope for k in ("relu", "wavelet", "shearlet")}
+    return (
+        f"Fitted over the {len(table.rows)} networks: the trained networks' error decays like "
+        f"$C(\\Phi)^{{{sig3(fits['relu'])}}}$, the wavelets' like $N^{{{sig3(fits['wavelet'])}}}$ "
+        f"and the shearlets' like $N^{{{sig3(fits['shearlet'])}}}$ at the same counts."
+    )

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from .digits_curve import DigitsCurvePanel, DigitsCurveState
+from .digits_curve import DigitsCurvePanel, DigitsCurveState, DigitsEffect, digits_effects
 from .intuition import IntuitionPanel, IntuitionState, RidgeEffect, ridge_effect_1d
 from .sample_wise import SampleWisePanel, SampleWiseState
 from .widths import WidthPanel, WidthState
@@ -25,6 +25,8 @@ __all__ = [
     "ridge_effect_1d",
     "DigitsCurveState",
     "DigitsCurvePanel",
+    "DigitsEffect",
+    "digits_effects",
     "SampleWiseState",
     "SampleWisePanel",
     "WidthState",

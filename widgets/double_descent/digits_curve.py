@@ -13,6 +13,7 @@ from course.double_descent import (
     SweepResult,
     feature_grid,
     load_digits_split,
+    model_sweep,
     model_sweep_steps,
 )
 from course.progress import Progress
@@ -243,3 +244,76 @@ class DigitsCurvePanel(LivePanel):
         self._digits.axes.set_title(
             f"misclassified: {n_wrong} of {r.data.n_test} (true\u2192predicted)", fontsize=10
         )
+
+
+@dataclass(frozen=True)
+class DigitsEffect:
+    """The numbers of the lecture's digits prompt (:func:`digits_effects`)."""
+
+    n_train: int
+    n_test: int
+    peak_at: int  # the N where the test loss is largest (label noise 0, ridge 0)
+    loss_at_threshold: float  # test loss at N = n
+    loss_at_10n: float  # test loss at N = 10 n
+    error_at_threshold: float  # test 0-1 error at N = n
+    mistakes_at_10n: int  # misclassified test digits at N = 10 n
+    noisy_label_noise: float
+    noisy_peak: float  # the largest test loss with that label noise
+    ridge: float
+    ridge_worst_rise: tuple  # (label noise 0, noisy): largest test-loss ratio of successive N, - 1
+
+    def __repr__(self) -> str:
+        n = self.n_train
+        rises = " and ".join(
+            f"{100 * r:.2f}% (label noise {noise:g})"
+            for r, noise in zip(self.ridge_worst_rise, (0.0, self.noisy_label_noise), strict=True)
+        )
+        return "\n".join(
+            [
+                f"n = {n}: the test loss peaks at N = {self.peak_at}; at N = n it is "
+                f"{self.loss_at_threshold:.3g}, at N = 10n {self.loss_at_10n:.2g} "
+                f"({self.loss_at_threshold / self.loss_at_10n:.0f} times less)",
+                f"test error at N = n: {100 * self.error_at_threshold:.0f}% (chance level: 90%); "
+                f"at N = 10n {self.mistakes_at_10n} of {self.n_test} test digits misclassified",
+                f"label noise {self.noisy_label_noise:g}: the test loss peaks at "
+                f"{self.noisy_peak:.3g}",
+                f"ridge {self.ridge:g}: the largest rise of the test loss from one N to the next "
+                f"is {rises}",
+            ]
+        )
+
+
+def digits_effects(*, label_noise: float = 0.2, ridge: float = 1e-2, **values) -> DigitsEffect:
+    """The digits panel's curve (its defaults, or ``values``) without and with ``label_noise``,
+    and with ``ridge``: the numbers of the lecture's prompt, computed on the spot (four sweeps,
+    a few seconds each)."""
+    state = DigitsCurveState(compute_now=False, **values)
+    params = state.params()
+    n = params["n_train"]
+    grid = feature_grid(n, start=state.start, stop=state.stop, num=state.num)
+
+    def sweep(noise, lam):
+        data = load_digits_split(n, label_noise=noise, seed=params["seed"])
+        opts = dict(kind=params["kind"], sigma=params["sigma"], ridge=lam, seed=params["seed"])
+        return data, model_sweep(data, grid, **opts)
+
+    data, s = sweep(params["label_noise"], params["ridge"])
+    at = lambda N: int(np.argmin(np.abs(s.sizes - N)))  # noqa: E731
+    _, noisy = sweep(label_noise, params["ridge"])
+    rises = []
+    for noise in (0.0, label_noise):
+        t = sweep(noise, ridge)[1].test_loss
+        rises.append(float(np.max(t[1:] / t[:-1]) - 1))
+    return DigitsEffect(
+        n_train=n,
+        n_test=len(data.y_test),
+        peak_at=int(s.sizes[np.argmax(s.test_loss)]),
+        loss_at_threshold=float(s.test_loss[at(n)]),
+        loss_at_10n=float(s.test_loss[at(10 * n)]),
+        error_at_threshold=float(s.test_error[at(n)]),
+        mistakes_at_10n=int(np.count_nonzero(s.test_pred[at(10 * n)] != data.y_test)),
+        noisy_label_noise=float(label_noise),
+        noisy_peak=float(noisy.test_loss.max()),
+        ridge=float(ridge),
+        ridge_worst_rise=tuple(rises),
+    )

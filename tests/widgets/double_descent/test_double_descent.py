@@ -22,6 +22,7 @@ from widgets.double_descent import (
     IntuitionState,
     SampleWisePanel,
     WidthPanel,
+    digits_effects,
     ridge_effect_1d,
 )
 from widgets.live import NOT_COMPUTED
@@ -509,6 +510,28 @@ def test_digits_prompts(digits400):
     base = p.state.result.sweep
     assert wide.test_loss.min() > base.test_loss.min()
     assert wide.test_error.min() > base.test_error.min()
+
+
+@pytest.mark.slow
+def test_digits_prompt_numbers_are_computed(digits400):
+    """The digits prompt, with the numbers digits_effects prints in the notebook: the same
+    curve as the panel's, and the facts the prompt states about them."""
+    e = digits_effects()
+    s, n = digits400.state.result.sweep, digits400.state.n_train
+    at = lambda N: int(np.argmin(np.abs(s.sizes - N)))  # noqa: E731
+    # the printed numbers are the panel's (its defaults: n = 400, seed 0, no noise, no ridge)
+    assert e.n_train == n and e.peak_at == n
+    assert e.loss_at_threshold == s.test_loss[at(n)] and e.loss_at_10n == s.test_loss[at(10 * n)]
+    # "hundreds to thousands of times its value at N = 10 n"
+    assert 100 < e.loss_at_threshold / e.loss_at_10n < 10_000
+    # "the test error is close to chance level (90%)"; "N = 10 n: a few dozen misclassified"
+    assert 0.8 < e.error_at_threshold < 1 and 12 <= e.mistakes_at_10n <= 60
+    # "add 20% label noise: the peak grows (several times higher)"
+    assert e.noisy_label_noise == 0.2 and e.noisy_peak > 3 * e.loss_at_threshold
+    # "ridge 1e-2: falls with N at every step, up to rises of a fraction of a percent"
+    assert e.ridge == 1e-2 and len(e.ridge_worst_rise) == 2
+    assert all(r < 0.01 for r in e.ridge_worst_rise)
+    assert f"peaks at N = {n}" in repr(e)
 
 
 @pytest.mark.slow
