@@ -18,7 +18,7 @@ from .methods import (
     occlusion,
     smoothgrad,
 )
-from .models import MODELS, load_digit_images, load_model, predict, without_biases
+from .models import MODELS, accuracy, load_digit_images, load_model, predict, without_biases
 from .rde import RDEResult, distortion, rate_distortion_curve, rde, rde_steps
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "occlusion",
     "smoothgrad",
     "MODELS",
+    "accuracy",
     "load_digit_images",
     "load_model",
     "predict",

@@ -38,6 +38,7 @@ from ..threads import torch_threads  # re-exported: the lecture's scripts use it
 __all__ = [
     "DigitsData",
     "MODELS",
+    "accuracy",
     "load_digit_images",
     "build_model",
     "load_model",
@@ -210,6 +211,19 @@ def logits(model: nn.Module, x) -> np.ndarray:
 def predict(model: nn.Module, x) -> np.ndarray:
     """Predicted labels, shape (n,), of images ``(8, 8)`` or ``(n, 8, 8)``."""
     return logits(model, x).argmax(axis=1)
+
+
+def accuracy(name: str = "cnn") -> float:
+    """Fraction of the :data:`N_TEST` test images that the shipped network ``name`` classifies
+    correctly (lecture 07 prints it).
+
+    Examples
+    --------
+    >>> accuracy("mlp") >= 0.95
+    True
+    """
+    d = load_digit_images()
+    return float((predict(load_model(name), d.x_test) == d.y_test).mean())
 
 
 def without_biases(model: nn.Module) -> nn.Module:

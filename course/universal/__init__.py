@@ -48,7 +48,7 @@ from .sweeps import (
     width_for_tolerance,
     width_vs_frequency_steps,
 )
-from .tables import square_interpolant_table
+from .tables import RATE_ROWS, rate_studies, rates_table, square_interpolant_table
 from .targets import STEP_WIDTH, TARGETS, Target, expression_target, make_target, target_formula
 from .twod import TARGETS_2D, Approximation2D, DimensionStudy, compare_dimensions, fit_2d
 
@@ -80,6 +80,9 @@ __all__ = [
     "train_sgd_steps",
     "METHODS",
     "square_interpolant_table",
+    "RATE_ROWS",
+    "rate_studies",
+    "rates_table",
     "Method",
     "approximation_steps",
     "PredictedRate",

@@ -35,6 +35,9 @@ from course.relevance.models import (
     model_info,
     predict,
 )
+from course.relevance.models import (
+    accuracy as relevance_accuracy,
+)
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")  # the fixtures: conftest.py
 
@@ -79,6 +82,8 @@ def test_shipped_models_reach_95_percent(name, data):
     model = load_model(name)
     accuracy = (predict(model, data.x_test) == data.y_test).mean()
     assert accuracy >= 0.95
+    # lecture 07 prints course.relevance.accuracy: the accuracy of exactly these predictions
+    assert relevance_accuracy(name) == accuracy
     # The metadata states the accuracy of exactly these weights.
     assert accuracy == pytest.approx(model_info(name)["test_accuracy"], abs=1e-12)
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from course.networks import complexity
 from course.progress import Progress
 from course.universal import (
+    RATE_ROWS,
     ShallowNet,
     Target,
     compare_dimensions,
@@ -32,6 +33,8 @@ from course.universal import (
     polynomial_construction,
     predicted_rate,
     random_features,
+    rate_studies,
+    rates_table,
     relu_interpolant,
     step_sum,
     train_sgd_steps,
@@ -338,6 +341,26 @@ def test_measured_slopes_match_the_predicted_rates(name, activation, slope):
     assert s.fit.n_min >= fit_min and s.fit.n_max == s.widths.max()
     # the predicted line is an upper bound for every width measured
     assert np.all(s.errors <= s.predicted(s.widths) * (1 + 1e-9))
+
+
+def test_the_lectures_table_of_rates_measures_the_predicted_rate_in_every_row():
+    # lecture 02, section 4: the cell renders rates_table(); every measured slope (on the fit
+    # range the row names, up to N = 2047) is the rate its construction predicts, within 0.05
+    studies = rate_studies()
+    rows = rates_table(studies=studies).splitlines()[2:]
+    assert len(rows) == len(RATE_ROWS) == len(studies)
+    for row, (*_, name, activation, fit_min), s in zip(rows, RATE_ROWS, studies):
+        assert s.target == make_target(name) and s.activation == activation
+        assert s.fit.n_min >= fit_min and s.fit.n_max == 2047
+        assert s.fit.slope == pytest.approx(s.predicted.exponent, abs=0.05), (name, activation)
+        assert f"${round(s.fit.slope, 2) + 0.0:.2f}$ (${s.fit.n_min:g} \\le N" in row
+    # the constructions' exponents are the lecture's: N^-2 for ReLU on C^2 targets, N^-1 for
+    # kinks and steps, none for a polynomial activation
+    exponents = {(r[3], r[4]): s.predicted.exponent for r, s in zip(RATE_ROWS, studies)}
+    assert exponents[("sine", "relu")] == exponents[("step", "relu")] == -2.0
+    assert exponents[("abs", "relu")] == exponents[("step", "heaviside")] == -1.0
+    assert exponents[("sine", "tanh")] == exponents[("sine", "sigmoid")] == -1.0
+    assert exponents[("sine", "polynomial")] == 0.0
 
 
 def test_sgd_sweep_is_a_generator_over_training_runs(drain):

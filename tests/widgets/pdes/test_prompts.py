@@ -4,8 +4,10 @@ small budgets set through the controls; what needs the default run is marked slo
 
 Prompts already checked in test_pdes_panels.py (not repeated here):
 
-* PINN, "with the defaults ... within the first 100 L-BFGS steps the relative error falls below
-  1e-3, and it ends below 1e-4": test_pinn_panel_defaults_reach_1e_3_in_the_first_100_lbfgs_steps.
+* PINN, "with the defaults ... once L-BFGS takes over the relative error falls by orders of
+  magnitude within a fraction of its steps" (measured: below 1e-3 within the first 100 of its
+  300 steps, and below 1e-4 at the end):
+  test_pinn_panel_defaults_reach_1e_3_in_the_first_100_lbfgs_steps.
 * Parametric, "the difference image shows where the network errs" (network minus FEM):
   test_parametric_panel_compares_fem_and_network.
 """
@@ -19,7 +21,9 @@ import numpy as np
 import pytest
 import torch
 
+from course.pdes.pinn import BOUNDARY, PINNConfig
 from course.pdes.problems import get_problem
+from course.pdes.ritz import RITZ_DEFAULTS, ritz_default_errors
 from widgets.pdes import BSDEPanel, CostPanel, FEMPanel, ParametricPanel, PINNPanel, RitzPanel
 from widgets.pdes.parametric import test_errors as parametric_test_errors
 
@@ -124,10 +128,25 @@ def test_the_square_trains_more_slowly_than_the_interval():
 @pytest.mark.slow
 @pytest.mark.parametrize("bc, low, high", [("soft", 2e-2, 8e-2), ("hard", 2.5e-3, 1e-2)])
 def test_deep_ritz_stalls_near_the_prompts_errors(bc, low, high):
-    # the defaults (1500 Adam steps, 256 points): measured 4.0e-2 soft, 5.3e-3 hard
+    # the panel's default run (1500 Adam steps, 256 points), whose errors the lecture's cell
+    # prints with ritz_default_errors(): measured 4.0e-2 soft, 5.3e-3 hard
     _, s = _train(RitzPanel, bc=bc)
     assert low < s.final_rel_l2 < high
     assert s.final_rel_l2 > 10 * 1e-4  # where the PINN ends
+
+
+def test_the_printed_ritz_errors_are_the_panels_defaults_and_stall_far_above_the_pinn():
+    # the cell after the Ritz panel prints ritz_default_errors(): the panel's default runs
+    for bc in BOUNDARY:
+        state = RitzPanel(bc=bc).state
+        assert state.config(**state.params()) == PINNConfig(**{**RITZ_DEFAULTS, "bc": bc})
+    errors = ritz_default_errors()
+    assert set(errors) == set(BOUNDARY)
+    # "the error stalls at the level printed above, several times lower with hard boundary
+    # conditions, and far above where the PINN ends" (below 1e-4, test_pdes_panels.py);
+    # measured 4.0e-2 soft, 5.3e-3 hard
+    assert min(errors.values()) > 10 * 1e-4
+    assert errors["soft"] > 4 * errors["hard"]
 
 
 def test_more_ritz_points_per_step_lower_the_error_floor():
@@ -161,11 +180,16 @@ def test_bsde_in_one_dimension_enters_the_one_percent_band():
 def test_the_d_100_prompt_matches_the_benchmark():
     bench = json.loads((REFERENCE / "l08-bsde.json").read_text())["results"]["bsde"]
     assert bench["dim"] == 100 and bench["iterations"] == 4000 and bench["reference"] == 0.052802
-    assert f"{100 * bench['relative_error']:.2f}%" == "0.44%"
-    assert 10 * 60 < bench["seconds"] < 40 * 60  # "some 20 minutes on two cores"
+    # "settles within 1% of 0.052802, as in the course's benchmark run of 4000 iterations"
+    # (the benchmark measured 0.44%)
+    assert abs(bench["estimate"] / bench["reference"] - 1) == pytest.approx(bench["relative_error"])
+    assert bench["relative_error"] < 0.01
+    assert 10 * 60 < bench["seconds"] < 40 * 60  # "a long run on a laptop CPU": 10 to 40 minutes
     from course.pdes.bsde import allen_cahn_reference_1d
 
-    assert f"{allen_cahn_reference_1d():.2f}" == "0.57" and f"{bench['reference']:.3f}" == "0.053"
+    # "from the finite-difference value printed above (d = 1) to 0.0528 (d = 100)": it falls
+    assert allen_cahn_reference_1d() > 10 * bench["reference"]
+    assert f"{allen_cahn_reference_1d():.2f}" == "0.57" and f"{bench['reference']:.4f}" == "0.0528"
     y0 = np.asarray(bench["y0_every_250"])
     assert 0.3 <= y0[0] <= 0.6 and np.all(np.diff(y0[:9]) < 0)
 
@@ -217,5 +241,7 @@ def test_the_network_is_faster_than_one_fem_solve_and_the_benchmark_gives_the_ra
     bench = json.loads((REFERENCE / "l08-parametric.json").read_text())["results"]["parametric"]
     single = [b["speed_up_single"] for b in bench.values()]
     batched = [b["speed_up_batched"] for b in bench.values()]
-    assert min(single) >= 10  # tens of times
-    assert round(min(batched), -1) == 170 and round(max(batched), -1) == 520
+    assert min(single) >= 10  # "already many times faster"
+    # "evaluated for many parameters at once (a batch of 256), hundreds of times" (measured
+    # 170 to 520 times)
+    assert min(batched) >= 100 and min(batched) > max(single)

@@ -188,7 +188,8 @@ def test_rate_distortion_prompts():
     # the objective decreases, but noisily (fresh samples of eta at every step)
     assert low.objective[-20:].mean() < 0.7 * low.objective[:10].mean()
     assert (np.diff(low.objective) > 0).sum() >= 10
-    # pixels needed for D < 0.01: the random ordering needs most of the 64, RDE far fewer
+    # "how many pixels does each method need to keep the distortion below 0.01? The random
+    # ordering needs most of the 64 pixels." RDE far fewer
     need = {
         name: next(int(k) for k, d in zip(c.sizes, c.distortion) if d < 0.01)
         for name, c in low.curves.items()
