@@ -17,6 +17,7 @@ Without a browser (tests, homework scripts) nothing is rendered: tests read the 
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -69,9 +70,26 @@ class _Drawer:
         self.fig, self.draw = fig, draw
         self.last_layout = 0.0
         self.timer: threading.Timer | None = None
+        self.rendered_key = None  # the canvas's size and dpi at the last full render
+        self.layout_owed = False  # the last render skipped the layout
+
+    def current(self) -> bool:
+        """The canvas's buffer already shows the figure as it is (nothing changed since)."""
+        canvas = self.fig.canvas
+        return (
+            self.rendered_key is not None
+            and not self.layout_owed
+            and not self.fig.stale
+            and getattr(canvas, "_lastKey", None) == self.rendered_key
+        )
 
     def __call__(self, *args, **kwargs):
         with DRAW_LOCK:
+            if self.current():  # drawn ahead, or asked again for the same frame: send it
+                canvas = self.fig.canvas
+                canvas._png_is_old = True
+                canvas.manager.refresh_all()
+                return None
             now = time.monotonic()
             skip = now - self.last_layout < LAYOUT_INTERVAL_S
             if not skip:
@@ -81,9 +99,28 @@ class _Drawer:
                 out = self.draw(*args, **kwargs)
             finally:
                 self.fig._mathdl_skip_layout = False
+            self.rendered_key = getattr(self.fig.canvas, "_lastKey", None)
+            self.layout_owed = skip
         if skip:
             self._follow_up()
         return out
+
+    def render_ahead(self) -> None:
+        """Render the frame into the canvas's buffer before any browser asks for it.
+
+        A preheated kernel executes the notebook with no page attached, so no canvas is drawn;
+        the student's page then asked every canvas for a frame at once (about 1 core-second per
+        page of lecture 01). Rendered ahead, the page's requests only encode the PNGs.
+        """
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        with DRAW_LOCK:
+            if self.current():
+                return
+            FigureCanvasAgg.draw(self.fig.canvas)  # the pixels only; nothing is sent
+            self.last_layout = time.monotonic()
+            self.rendered_key = getattr(self.fig.canvas, "_lastKey", None)
+            self.layout_owed = False
 
     def _follow_up(self):
         if self.timer is not None:
@@ -103,6 +140,9 @@ _CANVAS_CLIENT_TRAITS = {"_data_url": str, "_current_action": str}
 _MAX_DATA_URL = 4_000_000
 
 _canvas_class = None
+#: Voila's preheated pool starts its kernels with VOILA_PREHEAT=True: they run the notebook
+#: before any page exists, so their canvases render their frames ahead (see _Drawer.render_ahead).
+_PREHEATED = os.environ.get("VOILA_PREHEAT") == "True"
 
 
 def _guarded_canvas():
@@ -132,7 +172,15 @@ def _guarded_canvas():
         def _handle_message(self, obj, content, buffers):
             checked = _checked_canvas_message(self, content)
             if checked is not None:
+                if checked["type"] == "initialized":
+                    self._mathdl_viewed = True
                 super()._handle_message(obj, checked, buffers)
+
+        def draw_idle(self, *args, **kwargs):
+            super().draw_idle(*args, **kwargs)  # asks a browser's view for a frame
+            ahead = getattr(self.draw, "render_ahead", None)
+            if ahead is not None and _PREHEATED and not getattr(self, "_mathdl_viewed", False):
+                FRAMES.submit(self, ahead)  # a pool kernel, no page yet: render ahead
 
     _canvas_class = GuardedCanvas
     return GuardedCanvas
@@ -272,6 +320,7 @@ class FrameQueue:
 
     def __init__(self):
         self._pending: dict[int, object] = {}
+        self._drawing = False
         self._wake = threading.Condition()
         self._thread: threading.Thread | None = None
 
@@ -281,19 +330,27 @@ class FrameQueue:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="mathdl-draw", daemon=True)
                 self._thread.start()
-            self._wake.notify()
+            self._wake.notify_all()
 
     def waiting(self) -> int:
         """How many canvases have a frame requested and not yet drawn."""
         with self._wake:
             return len(self._pending)
 
+    def join(self, timeout: float | None = 30.0) -> bool:
+        """Block until every requested frame is drawn; False if ``timeout`` passed first."""
+        with self._wake:
+            return self._wake.wait_for(lambda: not self._pending and not self._drawing, timeout)
+
     def _run(self) -> None:
         while True:
             with self._wake:
+                self._drawing = False
+                self._wake.notify_all()
                 while not self._pending:
                     self._wake.wait()
                 _, draw = self._pending.popitem()
+                self._drawing = True
             try:
                 draw()
             except Exception:  # a failed frame must not end the thread of every canvas
