@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import os
 import re
 import statistics
@@ -33,6 +34,7 @@ from pathlib import Path
 
 import psutil
 
+from benchmarks import wire_student
 from benchmarks.harness import write_results
 from course.lectures import LECTURES
 from widgets.serve import CHROMIUM_ARGS, free_port, launch, stop
@@ -129,15 +131,44 @@ def _legacy_probe(port: int, kid_box: list, out: dict, stop: threading.Event):
     except Exception as e:
         out["legacy_client"] = f"failed: {type(e).__name__}"
     times = []
-    while not stop.is_set():
+    while not stop.is_set():  # a cheap request (the page itself would start one more kernel)
         t = time.perf_counter()
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60).read()
+            urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/api/kernels/{kid_box[0]}", timeout=60
+            ).read()
             times.append(time.perf_counter() - t)
         except Exception:
             times.append(float("inf"))
         time.sleep(0.5)
     out["http_answer_s_during_load"] = _stats(times)
+
+
+def _cpu_s(server: psutil.Process) -> tuple[float, float]:
+    """CPU seconds used so far by the server process and by its kernels."""
+    kernels = 0.0
+    for c in server.children(recursive=True):
+        try:
+            if "ipykernel" in " ".join(c.cmdline()):
+                t = c.cpu_times()
+                kernels += t.user + t.system
+        except psutil.Error:
+            pass
+    t = server.cpu_times()
+    return t.user + t.system, kernels
+
+
+def _quiet(server: psutil.Process, seconds: int = 3, timeout: float = 600.0) -> None:
+    """Wait until the server's kernels have used no CPU for ``seconds`` seconds."""
+
+    def used():
+        return _cpu_s(server)[1]
+
+    quiet, last, deadline = 0, used(), time.monotonic() + timeout
+    while quiet < seconds and time.monotonic() < deadline:
+        time.sleep(1)
+        now = used()
+        quiet, last = (quiet + 1 if now - last < 0.05 else 0), now
 
 
 def _memory(proc: psutil.Process) -> dict:
@@ -151,20 +182,32 @@ def _memory(proc: psutil.Process) -> dict:
 
 
 async def _class(browser, port: int, url: str, n: int, legacy: bool) -> dict:
-    context = await browser.new_context(viewport={"width": 1400, "height": 4000})
+    """``n`` pages at once: in Chromium (``browser``) or, with ``browser=None``, on the wire."""
+    context = None
+    if browser is not None:
+        context = await browser.new_context(viewport={"width": 1400, "height": 4000})
     probe, kid_box, stop = {}, [], threading.Event()
     thread = None
     if legacy:
         thread = threading.Thread(target=_legacy_probe, args=(port, kid_box, probe, stop))
         thread.start()
 
+    students = concurrent.futures.ThreadPoolExecutor(max_workers=n)
+
     async def one():
-        seconds, kid = await _load(context, url)
+        if context is None:
+            page = await asyncio.get_running_loop().run_in_executor(
+                students, wire_student.load_page, url
+            )
+            seconds, kid = page["seconds"], page.get("kernel")
+        else:
+            seconds, kid = await _load(context, url)
         if kid:
             kid_box.append(kid)
         return seconds, kid
 
     loads = await asyncio.gather(*[one() for _ in range(n)])
+    students.shutdown()
     stop.set()
     if thread is not None:
         thread.join(90)
@@ -180,14 +223,26 @@ def main(argv=None):
     parser.add_argument("--linger", type=float, default=60.0)
     parser.add_argument("--modes", nargs="*", default=["cold", "warm"], help="cold, warm")
     parser.add_argument("--name", default="class", help="results/<name>.json")
+    parser.add_argument(
+        "--client",
+        choices=["chromium", "wire"],
+        default="chromium",
+        help="chromium: real pages in headless Chromium on this machine's cores; wire: "
+        "students that ask the server for what a page asks and draw nothing "
+        "(benchmarks/wire_student.py), so that the server's own share is measured",
+    )
     args = parser.parse_args(argv)
     from playwright.async_api import async_playwright
 
     wanted = {int(x) for x in args.lectures} if args.lectures else None
     lectures = [lec for lec in LECTURES if lec.written and (not wanted or lec.number in wanted)]
     results = {
-        "caveat": "2 shared cores (other work ran at the same time); the browser's rendering "
-        "runs on the same cores as the server and kernels",
+        "caveat": (
+            "the browsers' rendering runs on the same cores as the server and kernels"
+            if args.client == "chromium"
+            else "wire students: the server's own share, no browser rendering on this machine"
+        ),
+        "load_average_at_start": round(os.getloadavg()[0], 2),
         "runs": [],
     }
 
@@ -195,8 +250,11 @@ def main(argv=None):
         return await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
     loop = asyncio.new_event_loop()
-    pw = loop.run_until_complete(async_playwright().start())
-    browser = loop.run_until_complete(start_browser(pw))
+    pw = browser = None
+    if args.client == "chromium":
+        pw = loop.run_until_complete(async_playwright().start())
+        browser = loop.run_until_complete(start_browser(pw))
+    results["client"] = args.client
     try:
         for lec in lectures:
             warm_dir = None
@@ -225,8 +283,9 @@ def main(argv=None):
                     print(row, flush=True)
                     results["runs"].append(row)
     finally:
-        loop.run_until_complete(browser.close())
-        loop.run_until_complete(pw.stop())
+        if browser is not None:
+            loop.run_until_complete(browser.close())
+            loop.run_until_complete(pw.stop())
     return write_results(args.name, results)
 
 
@@ -254,11 +313,15 @@ def run_one(loop, browser, lecture, n, cache_dir, preheat, linger) -> dict:
                 if re.search(r"Kernel pool of .* is filled", Path(log.name).read_text()):
                     break
                 time.sleep(1)
-            time.sleep(5)  # the pool's notebooks finish executing their last cell
+            _quiet(server)  # the pool's kernels have executed the notebook
+        cpu0 = _cpu_s(server)
         out = loop.run_until_complete(_class(browser, port, url, n, legacy=(n == 10)))
+        cpu1 = _cpu_s(server)
         memory = _memory(server)
         loop.run_until_complete(_close_all())
-        loop.run_until_complete(out.pop("context").close())
+        context = out.pop("context")
+        if context is not None:
+            loop.run_until_complete(context.close())
         time.sleep(linger)  # the server a minute after class
         left = sum(_alive(port, k) for k in out["kernels"])
         return {
@@ -267,6 +330,9 @@ def run_one(loop, browser, lecture, n, cache_dir, preheat, linger) -> dict:
             "ready_s": _stats([t for t in out["times"] if t == t]),
             "pages_not_ready": sum(1 for t in out["times"] if t != t),
             **memory,
+            # core-seconds per page view during the load (kernels that ended are not counted)
+            "server_cpu_s_per_page": round((cpu1[0] - cpu0[0]) / n, 2),
+            "kernel_cpu_s_per_page": round((cpu1[1] - cpu0[1]) / n, 2),
             f"kernels_left_{int(linger)}s_after_close": left,
             **{k: v for k, v in out.items() if k not in ("times", "kernels")},
         }
