@@ -224,3 +224,24 @@ def test_a_query_string_never_gets_a_preheated_kernel(server, tmp_path):
         status, page = _get(pool.url)
         assert status == 200
         assert f"Using pre-heated kernel: {_kernel_id(page)}" in log_path.read_text()
+
+
+def test_a_wire_student_gets_every_canvas_of_a_lecture_drawn(tmp_path):
+    """The class benchmark's browser-less student (benchmarks/wire_student.py) asks for what a
+    page asks: it must see the page settle with a frame for every canvas of the lecture."""
+    from ipympl.backend_nbagg import Canvas
+    from ipywidgets.widgets.widget import _instances
+
+    from benchmarks.wire_student import load_page
+
+    lecture = next(lec for lec in LECTURES if lec.number == 1)
+    cells = json.loads(lecture.notebook.read_text())["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    before = {k for k, w in _instances.items() if isinstance(w, Canvas)}
+    exec(compile(code, str(lecture.notebook), "exec"), {})  # the lecture's own cells, headless
+    canvases = sum(1 for k, w in _instances.items() if isinstance(w, Canvas) and k not in before)
+    assert canvases > 0
+    with Served(lecture.notebook, log_path=tmp_path / "wire.log") as served:
+        page = load_page(served.url, timeout=180)
+    assert page["seconds"] == page["seconds"], page  # not NaN: it settled
+    assert page["canvases"] == canvases
