@@ -19,8 +19,8 @@ import re
 import time
 import urllib.request
 import uuid
-from datetime import datetime, timezone
 
+from jupyter_client.session import Session
 from jupyter_server.services.kernels.connection.base import (
     deserialize_msg_from_ws_v1,
     serialize_msg_to_ws_v1,
@@ -34,29 +34,13 @@ CONFIG = re.compile(
 )
 
 
-def _message(session: str, msg_type: str, content: dict, metadata=None) -> dict:
-    return {
-        "header": {
-            "msg_id": uuid.uuid4().hex,
-            "msg_type": msg_type,
-            "session": session,
-            "username": "student",
-            "date": datetime.now(timezone.utc).isoformat(),
-            "version": "5.4",
-        },
-        "parent_header": {},
-        "metadata": metadata or {},
-        "content": content,
-    }
-
-
 class _Wire:
-    def __init__(self, ws, session: str):
+    def __init__(self, ws, session: Session):
         self.ws, self.session = ws, session
 
     def send(self, msg_type: str, content: dict, metadata=None) -> None:
-        msg = _message(self.session, msg_type, content, metadata)
-        pack = lambda part: json.dumps(part).encode()  # noqa: E731
+        msg = self.session.msg(msg_type, content, metadata=metadata)
+        pack = lambda part: json.dumps(part, default=str).encode()  # noqa: E731
         self.ws.send_binary(serialize_msg_to_ws_v1(msg, "shell", pack))
 
     def custom(self, comm_id: str, content: dict) -> None:
@@ -84,11 +68,11 @@ def load_page(url: str, timeout: float = 300.0) -> dict:
     if not found:
         return {"seconds": float("nan"), "error": "no kernel in the page (class full?)"}
     kid = json.loads(found.group(1))["kernelId"]
-    session = uuid.uuid4().hex
+    session = Session(username="student")
     ws_url = url.replace("http://", "ws://").split("?")[0].rstrip("/")
     ws_url = re.sub(r"/voila/render/.*$", "", ws_url)
     ws = websocket.create_connection(
-        f"{ws_url}/api/kernels/{kid}/channels?session_id={session}",
+        f"{ws_url}/api/kernels/{kid}/channels?session_id={session.session}",
         subprotocols=[V1],
         timeout=timeout,
     )
