@@ -16,12 +16,21 @@ when ``widgets`` is imported); ``./mathdl warm`` fills the store before class:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["DiskStore", "code_version", "default_directory", "install", "warm", "ENV"]
+__all__ = [
+    "DiskStore",
+    "code_version",
+    "computed_once",
+    "default_directory",
+    "install",
+    "warm",
+    "ENV",
+]
 
 #: The environment variable that names the store's folder (set by the course's server).
 ENV = "MATHDL_CACHE_DIR"
@@ -102,6 +111,62 @@ class DiskStore:
         self._cache.clear()
 
 
+_MISS = object()
+_PLAIN = (bool, int, float, str, type(None))
+
+
+def _plain(value) -> bool:
+    if isinstance(value, (tuple, list)):
+        return all(_plain(v) for v in value)
+    return isinstance(value, _PLAIN)
+
+
+def computed_once(fn):
+    """``fn`` with its results shared by every kernel of the server: a call is looked up in the
+    store (:attr:`widgets.live.LiveState.store`) and computed and stored only on a miss.
+
+    For the numbers a lecture's text prints (tables, measured effects): deterministic functions of
+    plain arguments. Without a store (JupyterLab, tests) it is ``fn`` itself. The key is the
+    function's module and name, its arguments and the code version, so a changed course never
+    reads an old result; ``./mathdl warm`` fills it by running every lecture's cells.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a plain value (bool, int, float, str, None, or a tuple or list of
+        them): only those have a key that names the result exactly.
+    """
+
+    @functools.wraps(fn)
+    def once(*args, **kwargs):
+        from .live import LiveState
+
+        for name, value in [*enumerate(args), *kwargs.items()]:
+            if not _plain(value):
+                raise TypeError(
+                    f"computed_once({fn.__qualname__}): argument {name!r} must be a plain value "
+                    f"(bool, int, float, str, None or a tuple of them); got {type(value).__name__}"
+                )
+        store = LiveState.store
+        if store is None:
+            return fn(*args, **kwargs)
+        key = ("call", fn.__module__, fn.__qualname__, tuple(args), tuple(sorted(kwargs.items())))
+        try:
+            value = store.get(key, _MISS)
+        except Exception:  # a broken store costs a recomputation, never a result
+            value = _MISS
+        if value is _MISS:
+            value = fn(*args, **kwargs)
+            try:
+                store.set(key, value)
+            except Exception:
+                pass
+        return value
+
+    once.uncached = fn
+    return once
+
+
 def install(directory=None):
     """Make every ``cache_shared`` state of this process use the store in ``directory``
     (default: ``$MATHDL_CACHE_DIR``; nothing happens when neither is set). Returns the store."""
@@ -140,6 +205,28 @@ def warm(numbers=None, *, directory=None, timeout: float = 600.0) -> dict:
                 if not state.cached():
                     state.trigger()
             panel.wait(timeout)
+        _execute(lec.notebook, store.directory, timeout)  # the cells' computed_once numbers
         done[lec.stem] = len(panels)
         print(f"{lec.stem}: {len(panels)} panels computed; {len(store)} results stored", flush=True)
     return done
+
+
+def _execute(notebook, directory, timeout: float) -> None:
+    """Run a lecture's notebook once in a kernel that uses the store in ``directory``, as a
+    served page does: the numbers its cells compute with :func:`computed_once` are stored."""
+    import tempfile
+
+    import nbformat
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+
+    env = {**os.environ, ENV: str(directory)}
+    nb = nbformat.read(notebook, as_version=4)
+    with tempfile.TemporaryDirectory() as sockets:  # IPC sockets, as the server's kernels use
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
+        client = NotebookClient(nb, km=km, timeout=timeout)
+        try:
+            client.execute(env=env, cwd=str(notebook.parent))
+        finally:
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)

@@ -67,3 +67,40 @@ def test_a_shared_state_is_computed_once_for_every_kernel(tmp_path):
 def test_no_store_without_a_directory(directory, monkeypatch):
     monkeypatch.delenv("MATHDL_CACHE_DIR", raising=False)
     assert install(directory) is None
+
+
+_calls = []
+
+
+def _square_table(n, *, shift=0):
+    _calls.append((n, shift))
+    return [i * i + shift for i in range(n)]
+
+
+def test_computed_once_reads_what_another_kernel_stored(tmp_path, monkeypatch):
+    from widgets.cache import computed_once
+
+    once = computed_once(_square_table)
+    monkeypatch.setattr(LiveState, "store", None)
+    _calls.clear()
+    assert once(3) == [0, 1, 4] and once(3) == [0, 1, 4]
+    assert len(_calls) == 2  # no store: the function itself, every time
+
+    monkeypatch.setattr(LiveState, "store", DiskStore(tmp_path))
+    _calls.clear()
+    assert once(4, shift=1) == [1, 2, 5, 10]
+    monkeypatch.setattr(LiveState, "store", DiskStore(tmp_path))  # another kernel, same folder
+    assert once(4, shift=1) == [1, 2, 5, 10]
+    assert _calls == [(4, 1)]  # computed once
+    assert once(4, shift=2) == [2, 3, 6, 11] and once(5, shift=1)[-1] == 17
+    assert _calls == [(4, 1), (4, 2), (5, 1)]  # other arguments are other results
+
+
+def test_computed_once_refuses_arguments_without_an_exact_key(monkeypatch, tmp_path):
+    import numpy as np
+
+    from widgets.cache import computed_once
+
+    monkeypatch.setattr(LiveState, "store", DiskStore(tmp_path))
+    with pytest.raises(TypeError, match="argument 0 must be a plain value.*ndarray"):
+        computed_once(_square_table)(np.arange(3))
