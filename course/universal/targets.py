@@ -62,9 +62,30 @@ class Target:
     fn: Callable = field(repr=False, compare=False)
     domain: tuple[float, float] = DOMAIN
     singular_points: tuple[float, ...] = ()
+    #: How the target was made, ``(maker, *arguments)`` with a maker of :data:`_MAKERS`: what a
+    #: pickle keeps (``fn`` is a closure), so a result holding a target can be stored and shared.
+    recipe: tuple | None = field(default=None, repr=False, compare=False)
 
     def __call__(self, x) -> np.ndarray:
         return np.asarray(self.fn(np.asarray(x, dtype=float)), dtype=float)
+
+    def __reduce__(self):
+        if self.recipe is None:
+            return super().__reduce__()
+        return _remake, (self.recipe,)
+
+
+def _remake(recipe) -> Target:
+    maker, *args = recipe
+    if maker == "registry":
+        return make_target(args[0], frequency=args[1])
+    if maker == "expression":
+        return expression_target(args[0])
+    if maker == "profile":
+        from .twod import profile_target
+
+        return profile_target(args[0])
+    raise ValueError(f"unknown target recipe {recipe!r}")
 
     def derivative_bounds(self, n: int = 20001) -> tuple[float, float]:
         r"""Estimates of :math:`\max|f'|` and :math:`\max|f''|` on the domain.
@@ -131,7 +152,8 @@ def make_target(name: str, *, frequency: float = 4.0) -> Target:
     if name == "sines":
         w = float(frequency)
         label = f"sin({w:g}\u03c0x) + sin({2 * w:g}\u03c0x+1)/2 + sin({3 * w:g}\u03c0x+2)/3"
-    return Target(key, label, kind, factory(float(frequency)), DOMAIN, singular)
+    recipe = ("registry", name, float(frequency))
+    return Target(key, label, kind, factory(float(frequency)), DOMAIN, singular, recipe)
 
 
 def target_formula(name: str, *, frequency: float = 4.0) -> str:
@@ -186,4 +208,4 @@ def expression_target(text: str) -> Target:
             f"expression {expr.text} is not finite at x = {x[np.argmax(bad)]:g} "
             f"(the domain is [{DOMAIN[0]:g}, {DOMAIN[1]:g}])"
         )
-    return Target(f"expr:{expr.text}", expr.text, "unknown", expr, DOMAIN, ())
+    return Target(f"expr:{expr.text}", expr.text, "unknown", expr, DOMAIN, (), ("expression", text))

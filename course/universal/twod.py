@@ -82,6 +82,7 @@ def profile_target(name: str) -> Target:
         lambda t: fn(t, np.full_like(t, _CENTRE)),
         (0.0, 1.0),
         singular,
+        ("profile", name),
     )
 
 

@@ -428,3 +428,26 @@ def test_two_dimensions_need_more_neurons_for_the_same_accuracy():
         fit_2d("bump", width=5000)
     with pytest.raises(ValueError, match="target must be one of"):
         fit_2d("square")
+
+
+def test_targets_pickle_as_the_same_function():
+    # a shared result holding a target (the rates study) is pickled into the class's store
+    import pickle
+
+    from course.universal import expression_target, make_target
+    from course.universal.twod import profile_target
+
+    x = np.linspace(-1, 1, 1001)
+    for target in (
+        *(make_target(name) for name in ("sine", "bump", "abs", "step")),
+        make_target("sines", frequency=4.123456789),
+        expression_target("sin(3*x) + abs(x)**0.5"),
+        profile_target("disc"),
+    ):
+        copy = pickle.loads(pickle.dumps(target))
+        assert copy == target and copy.recipe == target.recipe
+        t = np.linspace(*target.domain, 1001)
+        np.testing.assert_array_equal(copy(t), target(t))
+    assert not np.array_equal(
+        make_target("sines", frequency=4.123456789)(x), make_target("sines", frequency=4.12346)(x)
+    )
