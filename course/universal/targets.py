@@ -62,7 +62,7 @@ class Target:
     fn: Callable = field(repr=False, compare=False)
     domain: tuple[float, float] = DOMAIN
     singular_points: tuple[float, ...] = ()
-    #: How the target was made, ``(maker, *arguments)`` with a maker of :data:`_MAKERS`: what a
+    #: How the target was made, ``(maker, *arguments)`` as :func:`_remake` reads it: what a
     #: pickle keeps (``fn`` is a closure), so a result holding a target can be stored and shared.
     recipe: tuple | None = field(default=None, repr=False, compare=False)
 
@@ -73,19 +73,6 @@ class Target:
         if self.recipe is None:
             return super().__reduce__()
         return _remake, (self.recipe,)
-
-
-def _remake(recipe) -> Target:
-    maker, *args = recipe
-    if maker == "registry":
-        return make_target(args[0], frequency=args[1])
-    if maker == "expression":
-        return expression_target(args[0])
-    if maker == "profile":
-        from .twod import profile_target
-
-        return profile_target(args[0])
-    raise ValueError(f"unknown target recipe {recipe!r}")
 
     def derivative_bounds(self, n: int = 20001) -> tuple[float, float]:
         r"""Estimates of :math:`\max|f'|` and :math:`\max|f''|` on the domain.
@@ -131,6 +118,19 @@ TARGETS: dict[str, tuple[str, str, tuple[float, ...], Callable]] = {
         _sines,
     ),
 }
+
+
+def _remake(recipe) -> Target:
+    maker, *args = recipe
+    if maker == "registry":
+        return make_target(args[0], frequency=args[1])
+    if maker == "expression":
+        return expression_target(args[0])
+    if maker == "profile":
+        from .twod import profile_target
+
+        return profile_target(args[0])
+    raise ValueError(f"unknown target recipe {recipe!r}")
 
 
 def make_target(name: str, *, frequency: float = 4.0) -> Target:
