@@ -19,6 +19,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import sys
+import traceback
 from functools import lru_cache
 from pathlib import Path
 
@@ -111,6 +113,23 @@ class DiskStore:
         self._cache.clear()
 
 
+def fetch(store, key, default):
+    """``store.get(key, default)``; a broken store costs a recomputation, never a result."""
+    try:
+        return store.get(key, default)
+    except Exception:
+        return default
+
+
+def keep(store, key, value) -> None:
+    """``store.set(key, value)``; a value the store cannot take (one that does not pickle) is
+    reported on the kernel's stderr, never raised: the student keeps the result."""
+    try:
+        store.set(key, value)
+    except Exception:
+        traceback.print_exc(file=sys.stderr)
+
+
 _MISS = object()
 _PLAIN = (bool, int, float, str, type(None))
 
@@ -151,16 +170,10 @@ def computed_once(fn):
         if store is None:
             return fn(*args, **kwargs)
         key = ("call", fn.__module__, fn.__qualname__, tuple(args), tuple(sorted(kwargs.items())))
-        try:
-            value = store.get(key, _MISS)
-        except Exception:  # a broken store costs a recomputation, never a result
-            value = _MISS
+        value = fetch(store, key, _MISS)
         if value is _MISS:
             value = fn(*args, **kwargs)
-            try:
-                store.set(key, value)
-            except Exception:
-                pass
+            keep(store, key, value)
         return value
 
     once.uncached = fn

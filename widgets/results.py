@@ -12,11 +12,11 @@ This module does not import ipywidgets.
 from __future__ import annotations
 
 import inspect
-import sys
-import traceback
 from collections import OrderedDict
 
 from course.progress import relay
+
+from .cache import fetch, keep
 
 __all__ = ["NOT_COMPUTED", "CachedResults"]
 
@@ -99,10 +99,7 @@ class CachedResults:
                 return self._cache[key]
         store = type(self).store
         if self.cache_shared and store is not None:
-            try:
-                value = store.get(key, _MISS)
-            except Exception:  # a broken store costs a recomputation, never a result
-                value = _MISS
+            value = fetch(store, key, _MISS)
             if value is not _MISS:
                 self._cache_put(key, value, share=False)
             return value
@@ -119,10 +116,7 @@ class CachedResults:
                     self._cache.popitem(last=False)
         store = type(self).store
         if share and self.cache_shared and store is not None:
-            try:
-                store.set(key, value)
-            except Exception:
-                traceback.print_exc(file=sys.stderr)
+            keep(store, key, value)
 
     def _caching(self, job, key):
         result = yield from relay(job)

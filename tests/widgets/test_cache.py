@@ -104,3 +104,17 @@ def test_computed_once_refuses_arguments_without_an_exact_key(monkeypatch, tmp_p
     monkeypatch.setattr(LiveState, "store", DiskStore(tmp_path))
     with pytest.raises(TypeError, match="argument 0 must be a plain value.*ndarray"):
         computed_once(_square_table)(np.arange(3))
+
+
+def _closure_table(n):
+    return [lambda i=i: i for i in range(n)]  # cannot be pickled into the store
+
+
+def test_computed_once_reports_a_result_the_store_cannot_take(tmp_path, monkeypatch, capsys):
+    from widgets.cache import computed_once
+
+    monkeypatch.setattr(LiveState, "store", DiskStore(tmp_path))
+    table = computed_once(_closure_table)(3)
+    assert [f() for f in table] == [0, 1, 2]  # the caller keeps its result
+    assert "pickle" in capsys.readouterr().err  # and the kernel's log says why it was not shared
+    assert len(DiskStore(tmp_path)) == 0
