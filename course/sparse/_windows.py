@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-import scipy.fft as sfft
+
+from ._fft import sfft
 
 __all__ = ["ShearletAtom", "default_shear_levels"]
 

@@ -27,8 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.fft as sfft
 
+from ._fft import sfft
 from .shearlets import shearlet_system
 
 __all__ = ["Frame", "FRAMES", "frame"]

@@ -1,5 +1,5 @@
 """Lecture 04 at rest: with the shared store warm, a kernel that runs the notebook's cells builds
-no shearlet system, expands no image, renders no cartoon and never imports PyWavelets or torch;
+no shearlet system, expands no image, renders no cartoon and never imports PyWavelets, scipy.fft or torch;
 every number the text prints and every panel's default view is read from the store.
 
 Two fresh processes share one store: the first runs the cells (computing and storing), the
@@ -55,6 +55,7 @@ print(json.dumps({
     "cartoons": common._cartoon.cache_info().misses,
     "pywt": "pywt" in sys.modules,
     "torch": "torch" in sys.modules,
+    "scipy_fft": "scipy.fft" in sys.modules,
     "ok": all(p.state.ok for p in panels),
 }))
 """
@@ -94,3 +95,4 @@ def test_a_warm_store_serves_every_cell_and_panel_without_building_a_system(tmp_
     assert second["cartoons"] == 0
     assert not second["pywt"]
     assert not second["torch"]
+    assert not second["scipy_fft"]  # it loads scipy.special too; no transform runs at rest
