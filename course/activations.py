@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import erf, expit
 
 __all__ = ["Activation", "ACTIVATIONS", "get_activation", "activation_names"]
 
@@ -91,6 +90,21 @@ def _leaky(x):
 def _softplus(x):
     # log(1 + e^x) computed without overflow for large |x|.
     return np.logaddexp(0.0, x)
+
+
+def erf(x):
+    """:func:`scipy.special.erf`, imported on first use: ``import course`` loads no
+    ``scipy.special`` (0.1 s and 14 MB in every kernel that never evaluates an activation)."""
+    from scipy.special import erf as _erf
+
+    return _erf(x)
+
+
+def expit(x):
+    """:func:`scipy.special.expit` (the logistic sigmoid), imported on first use."""
+    from scipy.special import expit as _expit
+
+    return _expit(x)
 
 
 def _gelu(x):

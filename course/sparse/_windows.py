@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-import pywt
-import scipy.fft as sfft
+
+from ._fft import sfft
 
 __all__ = ["ShearletAtom", "default_shear_levels"]
 
@@ -261,6 +261,8 @@ class _CoarseWavelet:
         self.dst = np.ravel_multi_index((ka % self.m[0], kb % self.m[1]), self.m).ravel()
         self.weight = window.ravel()[self.src]
         self.wavelet = wavelet
+        import pywt  # imported where used: a kernel whose panels come from the store never loads it
+
         probe = pywt.wavedec2(np.zeros(self.m), wavelet, mode="periodization", level=self.level)
         arr, self.slices = pywt.coeffs_to_array(probe)
         self.size = arr.size
@@ -272,11 +274,15 @@ class _CoarseWavelet:
     def analyze(self, spec_flat, dtype):
         g = np.zeros(self.m[0] * self.m[1], dtype=spec_flat.dtype)
         g[self.dst] = spec_flat[self.src] * self.weight.astype(dtype)
+        import pywt
+
         img = sfft.ifft2(g.reshape(self.m), norm="ortho").real
         c = pywt.wavedec2(img, self.wavelet, mode="periodization", level=self.level)
         return pywt.coeffs_to_array(c)[0].ravel().astype(dtype, copy=False)
 
     def synthesize_into(self, coeffs, spec_flat):
+        import pywt
+
         c = pywt.array_to_coeffs(coeffs.reshape(self.m), self.slices, output_format="wavedec2")
         img = pywt.waverec2(c, self.wavelet, mode="periodization")
         g = sfft.fft2(img, norm="ortho").ravel()

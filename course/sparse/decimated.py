@@ -15,8 +15,8 @@ References
 from __future__ import annotations
 
 import numpy as np
-import scipy.fft as sfft
 
+from ._fft import sfft
 from ._windows import _check_image, _CoarseWavelet, _fold_atom
 
 __all__ = ["DecimatedShearletSystem", "COARSE"]

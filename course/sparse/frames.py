@@ -27,9 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import pywt
-import scipy.fft as sfft
 
+from ._fft import sfft
 from .shearlets import shearlet_system
 
 __all__ = ["Frame", "FRAMES", "frame"]
@@ -99,10 +98,14 @@ def _fourier(shape, **_) -> Frame:
 def _wavelet_level(shape, w) -> int:
     """Decomposition levels of the wavelet basis: down to an 8 x 8 coarse grid, like the
     shearlets' coarse part (at least 1)."""
+    import pywt
+
     return max(min(pywt.dwtn_max_level(shape, w), int(np.log2(min(shape) / 8))), 1)
 
 
 def _wavelet(shape, *, wavelet="db4", level=None, **_) -> Frame:
+    import pywt  # imported where used: a kernel whose panels come from the store never loads it
+
     w = pywt.Wavelet(wavelet)
     if not w.orthogonal:
         raise ValueError(f"wavelet must be an orthonormal family; got {wavelet!r}")

@@ -39,7 +39,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pywt
 
 from .expansions import _check_image
 from .frames import _wavelet_level, frame
@@ -112,6 +111,8 @@ def _slope(j, values, j_min):
 
 def _wavelet_labels(shape, *, wavelet="db4", **_) -> np.ndarray:
     """Scale of each coefficient of ``frame("wavelet", shape)``, in its vector's order."""
+    import pywt
+
     w = pywt.Wavelet(wavelet)
     level = _wavelet_level(shape, w)
     coeffs = pywt.wavedec2(np.zeros(shape), w, mode="periodization", level=level)

@@ -66,8 +66,8 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-import scipy.fft as sfft
 
+from ._fft import sfft
 from ._windows import (
     ShearletAtom,
     _atoms,

@@ -15,12 +15,16 @@ r"""Lecture 04, best N-term approximation: wavelets versus shearlets on cartoon-
 - :class:`RatePanel`: log-log error against N for all systems, fitted slopes on a stated range,
   the theory lines, and (button) ReLU networks trained in the background, error against nonzero
   weights, on the same axes.
+
+The numbers the lecture's text computes (:mod:`widgets.sparse.numbers`) are computed once per
+server and read from the shared store.
 """
 
 from ._common import SIZE, SYSTEM_NAMES
 from .atoms import AtomPanel, AtomState
 from .cartoon import CartoonPanel, CartoonState
 from .nterm import NTermPanel, NTermState
+from .numbers import cartoon_design_errors, edge_pixels, unfair_errors
 from .rates import RatePanel, RateState
 from .resolution import ResolutionPanel, ResolutionState
 from .scales import ScalePanel, ScaleState
@@ -40,4 +44,7 @@ __all__ = [
     "ResolutionPanel",
     "SIZE",
     "SYSTEM_NAMES",
+    "unfair_errors",
+    "edge_pixels",
+    "cartoon_design_errors",
 ]

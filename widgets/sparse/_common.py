@@ -10,6 +10,8 @@ from course.sparse.nterm import (
 )
 from course.sparse.tables import sig3  # noqa: F401  (one number format: the tables' and the panels')
 
+from ..cache import computed_once
+
 #: Image side of the N-term panels (the benchmark targets are for 256 x 256).
 SIZE = 256
 #: Systems shown side by side, with their display names.
@@ -40,6 +42,13 @@ def _cartoon(
         seed=seed,
         supersample=supersample,
     )
+
+
+@computed_once
+def _cartoon_edge(seed: int, n: int = SIZE):
+    """The edge of the default cartoon, ``(row, col)`` points (721 x 2): read from the store, so
+    a panel that only draws the edge renders no image at rest."""
+    return _cartoon(seed, n).edge
 
 
 @functools.lru_cache(maxsize=2)

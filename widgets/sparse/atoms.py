@@ -13,7 +13,7 @@ from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
 from ..params import Choice, IntRange, param
-from ._common import _cartoon, sig3
+from ._common import _cartoon, _cartoon_edge, sig3
 
 
 # ================================================================================= atoms
@@ -98,7 +98,7 @@ class AtomPanel(LivePanel):
             interpolation="nearest",
         )
         self._coef = a3.imshow(np.zeros((128, 128)), cmap="hot", interpolation="nearest")
-        edge = _cartoon(0, 128).edge
+        edge = _cartoon_edge(0, 128)
         a3.plot(edge[:, 1], edge[:, 0], "c-", lw=0.6)
         a2.set(xlabel="$\\xi_2$ (cycles/pixel, axis 1)", ylabel="$\\xi_1$ (axis 0)")
         a3.set(xticks=[], yticks=[])

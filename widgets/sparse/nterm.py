@@ -42,6 +42,10 @@ class NTermState(LiveState):
     are drawn at once, the pursuit (about 0.5 s) follows.
     """
 
+    #: the same for every student (seeded cartoon): the default view is read from the store, so a
+    #: kernel at rest builds no system (the four expansions and the pursuit hold ~150 MB)
+    cache_shared = True
+
     # on the slider grid (exponent steps of 0.05 from 10 to 10^4): the readout shows the same N
     n_terms = param(FloatRange(default=200, min=10, max=10000, log=True, label="$N$ terms"))
     method = param(Choice(default="pursuit", options=METHODS, label="frames"))
