@@ -7,7 +7,8 @@ interpolation threshold N = n and descends again beyond it (Belkin, Hsu, Ma and 
 
 Modules: :mod:`.data` (digits with label noise, 1D regression), :mod:`.features` (random Fourier
 and ReLU features), :mod:`.solvers` (minimum-norm / ridge least squares), :mod:`.sweeps`
-(model-wise and sample-wise curves), :mod:`.width` (a width sweep of small networks, torch).
+(model-wise and sample-wise curves), :mod:`.effects` (the numbers the lecture quotes about
+the digits curve), :mod:`.width` (a width sweep of small networks, torch).
 """
 
 from .data import (
@@ -20,6 +21,7 @@ from .data import (
     make_regression_1d,
     one_hot,
 )
+from .effects import DigitsEffect, digits_effects
 from .features import FEATURE_MAPS, RandomFeatures, random_features
 from .solvers import LeastSquaresFit, NestedFit, NestedLeastSquares, least_squares
 from .sweeps import (
@@ -52,6 +54,8 @@ __all__ = [
     "load_digits_split",
     "make_regression_1d",
     "one_hot",
+    "DigitsEffect",
+    "digits_effects",
     "FEATURE_MAPS",
     "RandomFeatures",
     "random_features",

@@ -13,7 +13,9 @@
 
 from __future__ import annotations
 
-from .digits_curve import DigitsCurvePanel, DigitsCurveState, DigitsEffect, digits_effects
+from course.double_descent import DigitsEffect
+
+from .digits_curve import DigitsCurvePanel, DigitsCurveState, digits_effects
 from .intuition import IntuitionPanel, IntuitionState, RidgeEffect, ridge_effect_1d
 from .sample_wise import SampleWisePanel, SampleWiseState
 from .widths import WidthPanel, WidthState

@@ -9,15 +9,17 @@ import ipywidgets as W
 import numpy as np
 
 from course.double_descent import (
+    DigitsEffect,
     DigitsSplit,
     SweepResult,
     feature_grid,
     load_digits_split,
-    model_sweep,
     model_sweep_steps,
 )
+from course.double_descent import digits_effects as _digits_effects
 from course.progress import Progress
 
+from ..cache import computed_once
 from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
@@ -49,6 +51,15 @@ class DigitsCurveResult:
         return self.data.n_train
 
 
+@dataclass(frozen=True, eq=False)
+class _Curve:
+    """What is computed, cached and shared per setting (the cursor aside): the sweep over N and
+    the split it was fitted on (plain arrays: reading it from the store imports nothing)."""
+
+    sweep: SweepResult
+    data: DigitsSplit
+
+
 class _Entry:
     """A model sweep being computed or done: resumable across requests (cursor moves)."""
 
@@ -66,7 +77,8 @@ class DigitsCurveState(LiveState):
     For each setting the curve over N (41 values from n/10 to 20 n, geometric, with N = n) is
     computed once, in the background, N by N; moving the cursor while it streams does not
     restart it (the sweep is resumed), and once it is done the cursor only reads the stored
-    predictions. Split and features use ``seed``; pixels are scaled to [0, 1].
+    predictions (:meth:`present`). Split and features use ``seed``; pixels are scaled to [0, 1].
+    Seeded, the curve is the same for every student: it goes to the server's shared store.
     """
 
     n_train = param(IntRange(default=400, min=100, max=1000, step=50, label="samples $n$"))
@@ -80,6 +92,9 @@ class DigitsCurveState(LiveState):
     #: The curve runs from ``start * n`` to ``stop * n`` features.
     start, stop, num = 0.1, 20.0, 40
     max_entries = 8
+    cache_size = 8
+    cache_shared = True
+    cache_params = ("n_train", "label_noise", "sigma", "ridge", "kind", "seed")
 
     def __init__(self, **kwargs):
         self._entries: OrderedDict = OrderedDict()
@@ -96,13 +111,13 @@ class DigitsCurveState(LiveState):
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
         self._entries.move_to_end(key)
-        return self._follow(key, entry, cursor)
+        return self._follow(key, entry)
 
-    def _follow(self, key, entry, cursor):
+    def _follow(self, key, entry):
         if entry.latest is not None:
             if entry.done:
-                return self._view(entry, cursor)
-            yield Progress(entry.fraction, self._view(entry, cursor))
+                return _Curve(entry.latest, entry.data)
+            yield Progress(entry.fraction, _Curve(entry.latest, entry.data))
         while not entry.done:
             try:
                 item = next(entry.iterator)
@@ -113,12 +128,12 @@ class DigitsCurveState(LiveState):
                 self._entries.pop(key, None)  # a failed sweep is not resumed
                 raise
             entry.latest, entry.fraction = item.partial, item.fraction
-            yield Progress(item.fraction, self._view(entry, cursor), item.message)
-        return self._view(entry, cursor)
+            yield Progress(item.fraction, _Curve(entry.latest, entry.data), item.message)
+        return _Curve(entry.latest, entry.data)
 
-    @staticmethod
-    def _view(entry: _Entry, cursor: float) -> DigitsCurveResult:
-        sweep, data = entry.latest, entry.data
+    def present(self, result: _Curve, *, cursor, **params) -> DigitsCurveResult:
+        """The model under the cursor: its confusion matrix and misclassified test digits."""
+        sweep, data = result.sweep, result.data
         i = sweep.at(int(round(cursor * data.n_train)))
         pred = sweep.test_pred[i].astype(np.int64)
         confusion = np.bincount(10 * data.y_test + pred, minlength=100).reshape(10, 10)
@@ -246,74 +261,24 @@ class DigitsCurvePanel(LivePanel):
         )
 
 
-@dataclass(frozen=True)
-class DigitsEffect:
-    """The numbers of the lecture's digits prompt (:func:`digits_effects`)."""
-
-    n_train: int
-    n_test: int
-    peak_at: int  # the N where the test loss is largest (label noise 0, ridge 0)
-    loss_at_threshold: float  # test loss at N = n
-    loss_at_10n: float  # test loss at N = 10 n
-    error_at_threshold: float  # test 0-1 error at N = n
-    mistakes_at_10n: int  # misclassified test digits at N = 10 n
-    noisy_label_noise: float
-    noisy_peak: float  # the largest test loss with that label noise
-    ridge: float
-    ridge_worst_rise: tuple  # (label noise 0, noisy): largest test-loss ratio of successive N, - 1
-
-    def __repr__(self) -> str:
-        n = self.n_train
-        rises = " and ".join(
-            f"{100 * r:.2f}% (label noise {noise:g})"
-            for r, noise in zip(self.ridge_worst_rise, (0.0, self.noisy_label_noise), strict=True)
-        )
-        return "\n".join(
-            [
-                f"n = {n}: the test loss peaks at N = {self.peak_at}; at N = n it is "
-                f"{self.loss_at_threshold:.3g}, at N = 10n {self.loss_at_10n:.2g} "
-                f"({self.loss_at_threshold / self.loss_at_10n:.0f} times less)",
-                f"test error at N = n: {100 * self.error_at_threshold:.0f}% (chance level: 90%); "
-                f"at N = 10n {self.mistakes_at_10n} of {self.n_test} test digits misclassified",
-                f"label noise {self.noisy_label_noise:g}: the test loss peaks at "
-                f"{self.noisy_peak:.3g}",
-                f"ridge {self.ridge:g}: the largest rise of the test loss from one N to the next "
-                f"is {rises}",
-            ]
-        )
+_stored_digits_effects = computed_once(_digits_effects)
 
 
 def digits_effects(*, label_noise: float = 0.2, ridge: float = 1e-2, **values) -> DigitsEffect:
     """The digits panel's curve (its defaults, or ``values``) without and with ``label_noise``,
-    and with ``ridge``: the numbers of the lecture's prompt, computed on the spot (four sweeps,
-    a few seconds each)."""
-    state = DigitsCurveState(compute_now=False, **values)
-    params = state.params()
-    n = params["n_train"]
-    grid = feature_grid(n, start=state.start, stop=state.stop, num=state.num)
-
-    def sweep(noise, lam):
-        data = load_digits_split(n, label_noise=noise, seed=params["seed"])
-        opts = dict(kind=params["kind"], sigma=params["sigma"], ridge=lam, seed=params["seed"])
-        return data, model_sweep(data, grid, **opts)
-
-    data, s = sweep(params["label_noise"], params["ridge"])
-    at = lambda N: int(np.argmin(np.abs(s.sizes - N)))  # noqa: E731
-    _, noisy = sweep(label_noise, params["ridge"])
-    rises = []
-    for noise in (0.0, label_noise):
-        t = sweep(noise, ridge)[1].test_loss
-        rises.append(float(np.max(t[1:] / t[:-1]) - 1))
-    return DigitsEffect(
-        n_train=n,
-        n_test=len(data.y_test),
-        peak_at=int(s.sizes[np.argmax(s.test_loss)]),
-        loss_at_threshold=float(s.test_loss[at(n)]),
-        loss_at_10n=float(s.test_loss[at(10 * n)]),
-        error_at_threshold=float(s.test_error[at(n)]),
-        mistakes_at_10n=int(np.count_nonzero(s.test_pred[at(10 * n)] != data.y_test)),
-        noisy_label_noise=float(label_noise),
-        noisy_peak=float(noisy.test_loss.max()),
+    and with ``ridge`` (:func:`course.double_descent.digits_effects`): the numbers of the
+    lecture's prompt, computed once for the whole class (four sweeps, a few seconds each) and
+    then read from the server's shared store."""
+    state = DigitsCurveState(compute_now=False, **values)  # checks the values
+    p = state.params()
+    return _stored_digits_effects(
+        p["n_train"],
+        kind=p["kind"],
+        sigma=float(p["sigma"]),
+        seed=p["seed"],
+        label_noise=float(label_noise),
         ridge=float(ridge),
-        ridge_worst_rise=tuple(rises),
+        start=state.start,
+        stop=state.stop,
+        num=state.num,
     )

@@ -17,6 +17,7 @@ from course.double_descent import (
     make_regression_1d,
 )
 
+from ..cache import computed_once
 from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
@@ -60,6 +61,7 @@ class IntuitionState(LiveState):
 
     #: N of the curve: 60 values from 1 to 400, geometric, and every N within 3 of n.
     max_features = 400
+    cache_shared = True  # seeded: the same fit for every student, from the shared store
 
     def __init__(self, **kwargs):
         self._curves = OrderedDict()
@@ -172,9 +174,11 @@ class RidgeEffect:
         return "\n".join(rows)
 
 
+@computed_once
 def ridge_effect_1d(ridges=(0.0, 1e-2), **values) -> RidgeEffect:
     """The 1D panel's curve (its defaults, or ``values``) for each ridge: the numbers of the
-    lecture's ridge prompt, computed on the spot (milliseconds)."""
+    lecture's ridge prompt (milliseconds; computed once for the class, then read from the
+    server's shared store)."""
     state = IntuitionState(compute_now=False, **values)
     params = state.params()
     out = []

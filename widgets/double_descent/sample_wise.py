@@ -41,6 +41,7 @@ class SampleWiseState(LiveState):
     kind = param(Choice(default="fourier", options=KINDS, label="features"))
 
     n_max, num = 1300, 40
+    cache_shared = True  # seeded: the same curve for every student, from the shared store
 
     def compute(self, n_features, label_noise, sigma, ridge, kind):
         sizes = np.unique(
@@ -53,7 +54,7 @@ class SampleWiseState(LiveState):
         )
         for item in job:
             yield Progress(item.fraction, SampleWiseResult(item.partial), item.message)
-        return None  # the last partial is the complete sweep
+        return SampleWiseResult(item.partial)  # the last partial is the complete sweep
 
 
 class SampleWisePanel(LivePanel):
