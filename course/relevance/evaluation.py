@@ -33,8 +33,6 @@ References
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import torch
 from torch import nn
@@ -43,6 +41,7 @@ from ..progress import Progress, run_to_end
 from .explain import METHODS, explain
 from .models import as_batch, predict
 from .rde import Obfuscation, digits_obfuscation
+from .results import EvaluationResult
 
 __all__ = [
     "ORDERINGS",
@@ -139,35 +138,6 @@ def aopc(scores) -> float:
     """
     s = np.asarray(scores, dtype=np.float64)
     return float(np.mean(s[0] - s))
-
-
-@dataclass(frozen=True)
-class EvaluationResult:
-    """Curves and summaries of every method, over the same images and the same noise.
-
-    Attributes
-    ----------
-    fractions : ndarray, shape (K,)
-        Fraction of pixels randomised.
-    ordering, flipping : dict of str -> ndarray (K,)
-        Mean score under relevance ordering and under pixel flipping, per method
-        (``'random'`` is the random baseline).
-    aopc : dict of str -> float
-        AOPC of the pixel-flipping curve (larger: the map finds what the score depends on).
-    ordering_area : dict of str -> float
-        Mean of the relevance-ordering curve (larger: the map keeps what the score needs).
-    n_images : int
-    methods : tuple of str
-        The methods evaluated so far (a partial result has fewer).
-    """
-
-    fractions: np.ndarray
-    ordering: dict
-    flipping: dict
-    aopc: dict
-    ordering_area: dict
-    n_images: int
-    methods: tuple
 
 
 #: Options per method for the evaluation (RDE shortened, so that 50 images take seconds).

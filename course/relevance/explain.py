@@ -16,6 +16,7 @@ import numpy as np
 from torch import nn
 
 from ..progress import relay
+from .catalog import METHOD_LABELS
 from .lrp import lrp
 from .methods import gradient, gradient_x_input, integrated_gradients, occlusion, smoothgrad
 from .rde import rde, rde_steps
@@ -62,14 +63,15 @@ class Method:
 
 
 #: name -> :class:`Method`; validates and dispatches ``method``.
+#: Keyed and labelled as :data:`.catalog.METHOD_LABELS` (the names without torch).
 METHODS = {
-    "gradient": Method(gradient, "gradient"),
-    "gradient_x_input": Method(gradient_x_input, "gradient × input"),
-    "smoothgrad": Method(smoothgrad, "SmoothGrad"),
-    "integrated_gradients": Method(integrated_gradients, "Integrated Gradients"),
-    "occlusion": Method(occlusion, "occlusion"),
-    "lrp": Method(lrp, "LRP"),
-    "rde": Method(_rde_mask, "RDE", steps=_rde_mask_steps, signature=rde_steps),
+    "gradient": Method(gradient, METHOD_LABELS["gradient"]),
+    "gradient_x_input": Method(gradient_x_input, METHOD_LABELS["gradient_x_input"]),
+    "smoothgrad": Method(smoothgrad, METHOD_LABELS["smoothgrad"]),
+    "integrated_gradients": Method(integrated_gradients, METHOD_LABELS["integrated_gradients"]),
+    "occlusion": Method(occlusion, METHOD_LABELS["occlusion"]),
+    "lrp": Method(lrp, METHOD_LABELS["lrp"]),
+    "rde": Method(_rde_mask, METHOD_LABELS["rde"], steps=_rde_mask_steps, signature=rde_steps),
 }
 
 

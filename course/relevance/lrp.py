@@ -60,18 +60,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .catalog import RULES  # the rules' names and labels, kept without torch
 from .methods import _prepare
 
 __all__ = ["RULES", "INPUT_RULES", "LRPRule", "lrp", "lrp_relevances"]
 
 
-#: Rules for the hidden (and, by default, input) linear layers; validates and dispatches ``rule``.
-RULES = {
-    "zero": "LRP-0",
-    "epsilon": "LRP-ε",
-    "alpha_beta": "LRP-αβ",
-    "zplus": "z⁺",
-}
 #: Rules for the first layer (the pixels); ``None`` means: the same rule as the other layers.
 INPUT_RULES = {None: "same as the other layers", "zB": "zᴮ (pixels in [low, high])"}
 

@@ -1,9 +1,6 @@
 r"""The classifiers whose decisions the lecture explains: a small CNN and an MLP for 8x8 digits.
 
-The data are scikit-learn's handwritten digits (1797 images of 8x8 pixels with grey values
-0..16, shipped inside scikit-learn, so nothing is downloaded). We scale the grey values to
-``[0, 1]``, which makes the input domain the box :math:`[0, 1]^{64}` that the :math:`z^B` rule of
-LRP needs, and split the images once, with a fixed seed, into a training and a test set.
+The data (:mod:`.digits`) are scikit-learn's 8x8 digits, scaled to ``[0, 1]``.
 
 We keep the images at 8x8 rather than upsampling them: each of the 64 pixels is then one input
 coordinate that a relevance map scores and that pixel flipping removes, the maps read well when
@@ -15,25 +12,22 @@ Both networks take a batch of shape ``(n, 1, 8, 8)`` and return 10 class scores 
 They are plain ``torch.nn.Sequential`` stacks of the layers LRP has rules for: ``Conv2d``,
 ``ReLU``, ``MaxPool2d``, ``Flatten`` and ``Linear``.
 
-References
-----------
-.. [1] E. Alpaydin, C. Kaynak, "Optical Recognition of Handwritten Digits", UCI Machine Learning
-   Repository, 1998 (the data behind ``sklearn.datasets.load_digits``).
+The names and labels of the networks and the facts of the shipped weights (metadata, test
+accuracy) are in :mod:`.catalog`, which imports no torch; this module re-exports them.
 """
 
 from __future__ import annotations
 
-import json
 from copy import deepcopy
-from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
 from ..threads import torch_threads  # re-exported: the lecture's scripts use it
+from .catalog import MODEL_LABELS, _check_name, model_info, weights_path
+from .digits import N_TEST, SPLIT_SEED, DigitsData, load_digit_images
 
 __all__ = [
     "DigitsData",
@@ -46,55 +40,9 @@ __all__ = [
     "predict",
     "weights_path",
     "torch_threads",
+    "N_TEST",
+    "SPLIT_SEED",
 ]
-
-WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
-
-#: Seed of the train/test split; fixed, so the test set is the same for everyone.
-SPLIT_SEED = 0
-#: Number of test images (of 1797).
-N_TEST = 540
-
-
-@dataclass(frozen=True)
-class DigitsData:
-    """The digits, scaled to ``[0, 1]``, split into training and test set.
-
-    Attributes
-    ----------
-    x_train, x_test : ndarray, shape (n, 8, 8), float64
-        Grey values in ``[0, 1]`` (the original 0..16 divided by 16), indexed ``(row, col)``.
-    y_train, y_test : ndarray, shape (n,), int64
-        Labels 0..9.
-    """
-
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-
-
-@lru_cache(maxsize=1)
-def load_digit_images() -> DigitsData:
-    """The 1797 digits, split once with seed :data:`SPLIT_SEED` into 1257 training, 540 test.
-
-    Examples
-    --------
-    >>> d = load_digit_images()
-    >>> d.x_train.shape, d.x_test.shape, float(d.x_train.max())
-    ((1257, 8, 8), (540, 8, 8), 1.0)
-    """
-    from sklearn.datasets import load_digits
-
-    digits = load_digits()
-    x = digits.images.astype(np.float64) / 16.0
-    y = digits.target.astype(np.int64)
-    order = np.random.default_rng(SPLIT_SEED).permutation(len(y))
-    test, train = order[:N_TEST], order[N_TEST:]
-    arrays = (x[train], y[train], x[test], y[test])
-    for a in arrays:
-        a.setflags(write=False)
-    return DigitsData(*arrays)
 
 
 def _cnn() -> nn.Sequential:
@@ -122,33 +70,16 @@ def _mlp() -> nn.Sequential:
     )
 
 
-#: The model registry: name -> (builder, label). Validates and dispatches ``name``.
-MODELS = {
-    "cnn": (_cnn, "CNN: 2 conv layers, max-pooling, 2 dense layers"),
-    "mlp": (_mlp, "MLP: 64-128-64-10"),
-}
-
-
-def _check_name(name: str) -> None:
-    if name not in MODELS:
-        raise ValueError(f"name must be one of {', '.join(map(repr, MODELS))}; got {name!r}")
+_BUILDERS = {"cnn": _cnn, "mlp": _mlp}
+#: The model registry: name -> (builder, label). Validates and dispatches ``name``; keyed as
+#: :data:`.catalog.MODEL_LABELS`, the labels without torch.
+MODELS = {name: (_BUILDERS[name], label) for name, label in MODEL_LABELS.items()}
 
 
 def build_model(name: str) -> nn.Sequential:
     """A freshly initialised (untrained) network; ``name`` is ``'cnn'`` or ``'mlp'``."""
     _check_name(name)
     return MODELS[name][0]()
-
-
-def weights_path(name: str) -> Path:
-    """Where the shipped weights of model ``name`` live (an ``.npz``; metadata in ``.json``)."""
-    _check_name(name)
-    return WEIGHTS_DIR / f"{name}.npz"
-
-
-def model_info(name: str) -> dict:
-    """The metadata written by the training script: seed, epochs, test accuracy, ..."""
-    return json.loads(weights_path(name).with_suffix(".json").read_text())
 
 
 def state_dict_to_arrays(model: nn.Module) -> dict:

@@ -46,8 +46,10 @@ import torch
 from torch import nn
 
 from ..progress import Progress, run_to_end
+from .digits import load_digit_images
 from .methods import _prepare
-from .models import as_batch, load_digit_images
+from .models import as_batch
+from .results import RateDistortionCurve
 
 __all__ = [
     "OUTPUTS",
@@ -143,22 +145,6 @@ class RDEResult:
     distortion: np.ndarray
     rate: np.ndarray
     lam: float
-
-
-@dataclass(frozen=True)
-class RateDistortionCurve:
-    """Distortion of the binary mask keeping the ``k`` most relevant pixels, for each ``k``.
-
-    Attributes
-    ----------
-    sizes : ndarray of int, shape (K,)
-        Mask sizes :math:`k` (pixels kept).
-    distortion : ndarray, shape (K,)
-        :math:`D` of each mask, averaged over the images.
-    """
-
-    sizes: np.ndarray
-    distortion: np.ndarray
 
 
 def _check_output(output):

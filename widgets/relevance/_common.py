@@ -1,26 +1,24 @@
-"""Lecture 07: what the panels share (choices, the drawing, map plotting, one torch thread)."""
+"""Lecture 07: what the panels share (choices, the drawing, map plotting).
+
+Nothing here imports torch: the panels show their default results from the shared store at
+rest, and import torch (:mod:`._torch`) only when a computation starts.
+"""
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
 
-from course.relevance.explain import METHODS
-from course.relevance.models import MODELS, load_model, without_biases
-from course.threads import single_threaded_numerics
+from course.relevance import digits
+from course.relevance.catalog import METHOD_LABELS, MODEL_LABELS
 
 from ..params import InvalidValue, Text
 from .draw import MAX_LEVEL
 
-# torch is imported by now: one intra-op thread, set here on the importing (main) thread, once;
-# nothing changes it later, under a running job
-single_threaded_numerics()
-
-N_TEST = 540
-METHOD_CHOICE = {name: m.label for name, m in METHODS.items()}
-MODEL_CHOICE = {name: name.upper() for name in MODELS}
+N_TEST = digits.N_TEST  # the test digits, for the panels' sliders
+METHOD_CHOICE = dict(METHOD_LABELS)
+MODEL_CHOICE = {name: name.upper() for name in MODEL_LABELS}
 TARGET_CHOICE = {-1: "predicted", **{c: str(c) for c in range(10)}}
 CONTRAST_CHOICE = {-2: "runner-up", -1: "none", **{c: str(c) for c in range(10)}}
 SOURCE_CHOICE = {"test": "test digit", "drawing": "my drawing"}
@@ -66,12 +64,6 @@ def image_to_drawing(image) -> str:
 
 
 # ---------------------------------------------------------------------------- shared pieces
-@functools.cache
-def bias_free(model: str):
-    """The shipped network ``model`` with every bias set to 0 (made once per network)."""
-    return without_biases(load_model(model))
-
-
 def _method_options(p: dict) -> dict:
     """The options of each method, from a panel's parameters (one dict: validates and dispatches)."""
     return {
@@ -147,5 +139,5 @@ def _digit_axes(ax, title="input"):
 
 _COLOURS = {
     "random": "black",
-    **{n: f"C{i}" for i, n in enumerate(METHODS)},
+    **{n: f"C{i}" for i, n in enumerate(METHOD_LABELS)},
 }  # one colour per method in every curve plot

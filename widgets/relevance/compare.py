@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from course.progress import Progress, relay
-from course.relevance.explain import METHODS, explain, explain_steps
-from course.relevance.models import load_digit_images, load_model, logits
+from course.relevance.catalog import METHOD_LABELS, SLOW_METHODS
+from course.relevance.digits import load_digit_images
 
 from ..figures import new_figure
 from ..live import LiveState
@@ -43,18 +43,22 @@ def _with_map(x, c, maps, name, partial_map):
 class CompareState(LiveState):
     """Every method on the same digit and class, with default parameters (RDE last, streamed)."""
 
+    cache_shared = True  # seeded methods: the same maps for every student, computed once
+
     index = param(IntRange(default=0, min=0, max=N_TEST - 1, label="test digit #"))
     model = param(Choice(default="cnn", options=MODEL_CHOICE, label="network"))
     target = param(Choice(default=-1, options=TARGET_CHOICE, label="class $c$"))
     lam = param(FloatRange(default=0.003, min=1e-4, max=0.1, log=True, label="RDE $\\lambda$"))
 
     def compute(self, index, model, target, lam):
+        from ._torch import explain, explain_steps, load_model, logits
+
         net = load_model(model)
         x = load_digit_images().x_test[index]
         c = int(np.argmax(logits(net, x)[0])) if target == -1 else target
         options = _method_options({"lam": lam})
-        fast = [name for name, m in METHODS.items() if not m.slow]
-        slow = [name for name, m in METHODS.items() if m.slow]
+        fast = [name for name in METHOD_LABELS if name not in SLOW_METHODS]
+        slow = [name for name in METHOD_LABELS if name in SLOW_METHODS]
         maps = {name: explain(net, x, method=name, target=c, **options[name]) for name in fast}
         yield Progress(0.1, CompareResult(x, c, dict(maps)), "fast methods done")
         for n, name in enumerate(slow):
@@ -78,7 +82,7 @@ class ComparePanel(LivePanel):
         axes = axes.ravel()
         self._digit = _digit_axes(axes[0])
         self._maps = {
-            name: _map_axes(ax, m.label) for (name, m), ax in zip(METHODS.items(), axes[1:])
+            name: _map_axes(ax, label) for (name, label), ax in zip(METHOD_LABELS.items(), axes[1:])
         }
         # the methods measure different things (a gradient, a share of the logit, a mask):
         # each map is divided by its largest |R_i| and all share one symmetric scale
@@ -97,5 +101,5 @@ class ComparePanel(LivePanel):
             values = np.asarray(r.maps.get(name, np.zeros((8, 8))), dtype=float)
             top = float(np.max(np.abs(values)))
             pairs.append((im, values / top if top > 0 else values))
-            im.axes.set_title(f"{METHODS[name].label}\nmax $|R_i|$ = {top:.3g}", fontsize=9)
+            im.axes.set_title(f"{METHOD_LABELS[name]}\nmax $|R_i|$ = {top:.3g}", fontsize=9)
         _show_shared(pairs)

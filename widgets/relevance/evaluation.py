@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from course.relevance.evaluation import evaluate_steps
-from course.relevance.explain import METHODS
-from course.relevance.models import load_digit_images, load_model
+from course.relevance.catalog import METHOD_LABELS, SLOW_METHODS
+from course.relevance.digits import load_digit_images
 
 from ..figures import new_figure
 from ..live import LiveState
@@ -33,7 +32,9 @@ class EvaluationState(LiveState):
     with_slow = param(Flag(default=True, label="include the slow methods (RDE)"))
 
     def compute(self, model, n_images, n_steps, n_draws, with_slow):
-        methods = [name for name, m in METHODS.items() if with_slow or not m.slow]
+        from ._torch import evaluate_steps, load_model
+
+        methods = [name for name in METHOD_LABELS if with_slow or name not in SLOW_METHODS]
         images = load_digit_images().x_test[:n_images]
         return evaluate_steps(
             load_model(model), images, methods=methods, n_steps=n_steps, n_draws=n_draws
@@ -55,8 +56,8 @@ class EvaluationPanel(LivePanel):
             ("ordering", ax1, "relevance ordering: least relevant first\n(higher is better)"),
             ("flipping", ax2, "pixel flipping: most relevant first\n(lower is better)"),
         ):
-            for name in ["random", *METHODS]:
-                label = "random" if name == "random" else METHODS[name].label
+            for name in ["random", *METHOD_LABELS]:
+                label = "random" if name == "random" else METHOD_LABELS[name]
                 (self._lines[key][name],) = ax.plot(
                     [],
                     [],
@@ -92,7 +93,7 @@ class EvaluationPanel(LivePanel):
                 y = curves.get(name)
                 line.set_data((r.fractions, y) if y is not None else ([], []))
         rows = "".join(
-            f"<tr><td>{'random' if n == 'random' else METHODS[n].label}</td>"
+            f"<tr><td>{'random' if n == 'random' else METHOD_LABELS[n]}</td>"
             f"<td>{r.aopc[n]:.3f}</td><td>{r.ordering_area[n]:.3f}</td></tr>"
             for n in r.methods
         )

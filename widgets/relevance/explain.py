@@ -8,10 +8,8 @@ import ipywidgets as W
 import numpy as np
 
 from course.progress import relay
-from course.relevance.explain import explain_steps
-from course.relevance.lrp import RULES, lrp_relevances
-from course.relevance.methods import explained_output, gradient_x_input, ig_completeness_gap
-from course.relevance.models import load_digit_images, load_model, logits
+from course.relevance.catalog import RULES
+from course.relevance.digits import load_digit_images
 
 from ..figures import new_figure
 from ..live import LiveState
@@ -32,7 +30,6 @@ from ._common import (
     _map_axes,
     _method_options,
     _show_shared,
-    bias_free,
     drawing_to_image,
     drawing_to_levels,
     image_to_drawing,
@@ -64,6 +61,8 @@ class ExplainResult:
 class ExplainState(LiveState):
     r"""Explain the score :math:`\Phi_c(x)` (or :math:`\Phi_c - \Phi_k`) of one digit."""
 
+    cache_shared = True  # seeded methods: the same maps for every student, computed once
+
     index = param(IntRange(default=0, min=0, max=N_TEST - 1, label="test digit #"))
     source = param(Choice(default="test", options=SOURCE_CHOICE, buttons=True, label="input"))
     model = param(Choice(default="cnn", options=MODEL_CHOICE, label="network"))
@@ -88,6 +87,8 @@ class ExplainState(LiveState):
         return self._job(p)
 
     def _job(self, p):
+        from ._torch import explain_steps, load_model, logits
+
         data = load_digit_images()
         model = load_model(p["model"])
         if p["source"] == "drawing":
@@ -131,6 +132,8 @@ class ExplainState(LiveState):
     @staticmethod
     def _check(model_name, model, x, method, options, c, r):
         """The line that checks the method's identity, saying on which network."""
+        from ._torch import bias_free, explained_output, ig_completeness_gap
+
         name = MODEL_CHOICE[model_name]
         if method == "integrated_gradients":
             gap = float(ig_completeness_gap(model, x, r, target=c))
@@ -172,6 +175,8 @@ WHY_NOT_EXACT = {
 
 def conservation(net, x, method, options, c) -> tuple[float, float]:
     """``(Σ R at the pixels, Φ_c(x))`` of LRP (with ``options``) or gradient x input on ``net``."""
+    from ._torch import explained_output, gradient_x_input, lrp_relevances
+
     f = float(explained_output(net, x, target=c))
     if method == "lrp":
         return float(lrp_relevances(net, x, target=c, **options)[0].sum()), f

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from course.progress import relay
-from course.relevance.explain import METHODS, explain
-from course.relevance.models import load_digit_images, load_model, logits
-from course.relevance.rde import rate_distortion_curve, rde_steps
+from course.relevance.catalog import METHOD_LABELS
+from course.relevance.digits import load_digit_images
 
 from ..figures import new_figure
 from ..live import LiveState
@@ -51,6 +50,8 @@ class RateDistortionState(LiveState):
     iterations = param(IntRange(default=150, min=10, max=1000, step=10, label="iterations"))
 
     def compute(self, lam, index, model, iterations):
+        from ._torch import explain, load_model, logits, rate_distortion_curve, rde_steps
+
         net = load_model(model)
         x = load_digit_images().x_test[index]
         c = int(np.argmax(logits(net, x)[0]))
@@ -84,7 +85,7 @@ class RateDistortionPanel(LivePanel):
         axes[1].legend(fontsize=8, loc="upper right")
         self._curves = {}
         for name in ("rde", "lrp", "integrated_gradients", "gradient", "random"):
-            label = "random" if name == "random" else METHODS[name].label
+            label = "random" if name == "random" else METHOD_LABELS[name]
             (self._curves[name],) = axes[2].plot(
                 [],
                 [],
