@@ -9,7 +9,10 @@
 - :mod:`.parametric`: the map y -> u_y^h learnt by a network; :mod:`.train` makes the shipped
   weights.
 
-Importing this package does not import torch; the torch modules are imported by name.
+Importing this package does not import torch. Of the submodules, :mod:`.pinn`, :mod:`.ritz`,
+:mod:`.nets` and :mod:`.train` import it; :mod:`.config` (the settings of a PINN or Ritz run),
+:mod:`.problems`, :mod:`.bsde` and :mod:`.cost` import it only when a training starts, so that a
+stored result (a snapshot, a BSDE run, a cost curve) is read and shown without torch.
 """
 
 from .coefficients import FAMILIES, CoefficientFamily, coefficient_family

@@ -9,16 +9,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
 from ..progress import Progress
+from .config import OPTIMIZERS
+
+if TYPE_CHECKING:  # annotations only: importing this module does not import torch
+    import torch
 
 __all__ = ["Snapshot", "OPTIMIZERS", "fit"]
-
-#: The optimiser schedules: which phases run.
-OPTIMIZERS = {"adam": ("adam",), "lbfgs": ("lbfgs",), "adam+lbfgs": ("adam", "lbfgs")}
 
 #: Function evaluations one L-BFGS iteration may spend in its strong Wolfe line search. torch
 #: defaults ``max_eval`` to ``max_iter * 5 // 4``, which is 1 for ``max_iter=1`` and leaves the
@@ -104,6 +105,8 @@ def fit(
     treatment: the snapshots show the ``boundary`` points only where a soft penalty uses them.
     Returns the final :class:`Snapshot`.
     """
+    import torch  # here, not at the top: a stored Snapshot is read without torch
+
     optimizer, lr = config.optimizer, config.lr
     adam_steps, lbfgs_steps = config.adam_steps, config.lbfgs_steps
     boundary = boundary.numpy() if config.bc == "soft" else boundary.numpy()[:0]

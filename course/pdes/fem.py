@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 __all__ = [
     "Mesh",
@@ -241,6 +240,8 @@ def solve(mesh: Mesh, a=None, f: Callable | None = None) -> FEMSolution:
     A = K[inner][:, inner].tocsc()
     u = np.zeros(len(mesh.nodes))
     if inner.size:
+        import scipy.sparse.linalg as spla  # on the first solve (70 ms): a stored view needs none
+
         u[inner] = spla.spsolve(A, F[inner])
     return FEMSolution(mesh, u)
 

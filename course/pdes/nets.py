@@ -13,6 +13,8 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
+from .config import ACTIVATION_NAMES
+
 __all__ = ["ACTIVATIONS", "mlp", "HardConstraint", "gradient", "laplacian"]
 
 #: Smooth activations (the residual needs second derivatives); ReLU is offered to show why:
@@ -24,6 +26,7 @@ ACTIVATIONS: dict[str, Callable] = {
     "gelu": nn.functional.gelu,
     "relu": torch.relu,
 }
+assert tuple(ACTIVATIONS) == ACTIVATION_NAMES  # the names a panel offers without torch
 
 
 class _Activation(nn.Module):

@@ -30,7 +30,6 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from .coefficients import coefficient_family
 from .fem import default_load, load_vector, mass_matrix, unit_square_mesh
@@ -116,6 +115,8 @@ class ParametricSolver:
 
     def solve(self, y) -> np.ndarray:
         """:math:`u_y^h` at the interior nodes, shape (D,)."""
+        import scipy.sparse.linalg as spla  # on the first solve (70 ms): a stored view needs none
+
         return spla.spsolve(self.stiffness(y), self._F)
 
     def full(self, values) -> np.ndarray:

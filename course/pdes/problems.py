@@ -13,10 +13,14 @@ Ritz method is :math:`E(v) = \int \tfrac12 |\nabla v|^2 - f v`.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
+
+if TYPE_CHECKING:  # annotations only: importing this module does not import torch
+    import torch
 
 __all__ = ["Problem", "PROBLEMS", "get_problem"]
 
@@ -40,24 +44,33 @@ class Problem:
 
     def f(self, x: torch.Tensor) -> torch.Tensor:
         """The right-hand side at points ``x`` of shape (m, d); returns shape (m,)."""
+        import torch  # in the methods on tensors: the problems are described without torch
+
         return self.dim * np.pi**2 * torch.prod(torch.sin(np.pi * x), dim=1)
 
     def exact(self, x):
         """The exact solution (torch tensor or numpy array of shape (m, d)); shape (m,)."""
-        if isinstance(x, torch.Tensor):
+        torch = sys.modules.get("torch")  # a tensor exists only once torch is imported
+        if torch is not None and isinstance(x, torch.Tensor):
             return torch.prod(torch.sin(np.pi * x), dim=1)
         return np.prod(np.sin(np.pi * np.asarray(x)), axis=1)
 
     def boundary_factor(self, x: torch.Tensor) -> torch.Tensor:
         r""":math:`B(x) = \prod_i 4 x_i (1 - x_i)`: zero exactly on the boundary, 1 at the centre."""
+        import torch
+
         return torch.prod(4.0 * x * (1.0 - x), dim=1)
 
     def interior_points(self, n: int, generator: torch.Generator, dtype) -> torch.Tensor:
         """``n`` points drawn uniformly in the open cube, shape (n, d)."""
+        import torch
+
         return torch.rand(n, self.dim, generator=generator, dtype=dtype)
 
     def boundary_points(self, n: int, dtype) -> torch.Tensor:
         """Points on the boundary: the two end points in 1D, ``n`` evenly spread in 2D."""
+        import torch
+
         if self.dim == 1:
             return torch.tensor([[0.0], [1.0]], dtype=dtype)
         per_side = max(1, n // 4)

@@ -23,8 +23,9 @@ import torch
 
 from ..progress import run_to_end
 from ._training import Snapshot, fit
+from .config import BOUNDARY, RITZ_DEFAULTS, PINNConfig
 from .nets import gradient
-from .pinn import BOUNDARY, PINNConfig, pinn_network
+from .pinn import pinn_network
 from .problems import get_problem
 
 __all__ = [
@@ -35,12 +36,6 @@ __all__ = [
     "ritz_default_errors",
     "RITZ_DEFAULTS",
 ]
-
-#: Defaults of a Ritz run (a :class:`PINNConfig` read as Ritz settings: ``n_points`` points per
-#: step, Adam only).
-RITZ_DEFAULTS = dict(
-    n_points=256, optimizer="adam", adam_steps=1500, lbfgs_steps=0, lr=5e-3, bc_weight=100.0
-)
 
 
 def ritz_energy(u, x: torch.Tensor, problem) -> torch.Tensor:

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import numpy as np
 
+from course.pdes import bsde as _bsde
 from course.pdes.bsde import BSDEConfig, iter_deep_bsde
 from course.pdes.cost import iter_cost_curve
 
+from ..cache import computed_once
 from ..figures import new_figure
 from ..live import LiveState, TrainOnButton
 from ..panel import LivePanel
 from ..params import IntRange, param
 
-__all__ = ["BSDEState", "BSDEPanel", "CostState", "CostPanel"]
+__all__ = ["BSDEState", "BSDEPanel", "CostState", "CostPanel", "allen_cahn_reference_1d"]
 
 _YEAR = 3.15e7
+
+
+@computed_once
+def allen_cahn_reference_1d() -> float:
+    """:func:`course.pdes.bsde.allen_cahn_reference_1d` at its defaults (the value the lecture
+    prints), computed once for the whole class."""
+    return _bsde.allen_cahn_reference_1d()
 
 
 class BSDEState(TrainOnButton):

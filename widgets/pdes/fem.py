@@ -11,6 +11,7 @@ from matplotlib.ticker import NullFormatter
 from course.pdes import FAMILIES, coefficient_family, errors, solve, unit_square_mesh
 from course.pdes.fem import default_load
 
+from ..cache import computed_once
 from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
@@ -35,8 +36,10 @@ def _grad(x, y):
 
 
 @functools.lru_cache(maxsize=1)
+@computed_once
 def convergence_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(h, L2 error, H1 error)`` of -Laplace u = 2 pi^2 sin sin on the meshes of the panel."""
+    """``(h, L2 error, H1 error)`` of -Laplace u = 2 pi^2 sin sin on the meshes of the panel
+    (the same for everyone: computed once for the class, kept once per kernel)."""
     rows = [
         errors(solve(unit_square_mesh(n), None, lambda x, y: 2 * np.pi**2 * _u(x, y)), _u, _grad)
         for n in MESHES
@@ -59,6 +62,8 @@ class FEMState(LiveState):
     n = param(IntRange(default=16, min=4, max=64, label="mesh $n$"))
     family = param(Choice(default="trigonometric", options=tuple(FAMILIES), label="family"))
     sample = param(IntRange(default=0, min=0, max=99, label="sample $y$"))
+
+    cache_shared = True  # the same for everyone: the page's first view is read from the store
 
     def compute(self, n, family, sample):
         fam = coefficient_family(family)

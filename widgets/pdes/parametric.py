@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import functools
+import json
 import time
 from dataclasses import dataclass
 
 import ipywidgets as W
 import numpy as np
 
-from course.pdes.parametric import ParametricSolver, load_parametric, make_data, relative_errors
+from course.pdes.parametric import (
+    ParametricSolver,
+    load_parametric,
+    make_data,
+    relative_errors,
+    weights_dir,
+)
 
+from ..cache import computed_once
 from ..figures import new_figure
 from ..live import LiveState
 from ..panel import LivePanel
@@ -34,8 +42,10 @@ def _solver(name: str) -> ParametricSolver:
 
 
 @functools.lru_cache(maxsize=1)
+@computed_once
 def test_errors(m: int = 40, seed: int = 999) -> dict:
-    """Mean and max relative L2 test error of every shipped network on ``m`` fresh parameters."""
+    """Mean and max relative L2 test error of every shipped network on ``m`` fresh parameters
+    (computed once for the class, kept once per kernel)."""
     out = {}
     for name, model in _models().items():
         data = make_data(model.family, model.p, m, n=model.n, seed=seed)
@@ -60,7 +70,11 @@ class ParametricResult:
 
 
 def _choices() -> dict:
-    return {name: f"{m.family}, p = {m.p}" for name, m in _models().items()}
+    """The shipped networks' labels, read from their descriptions (not their weights), in the
+    order of :func:`course.pdes.parametric.load_parametric`."""
+    metas = [json.loads(f.with_suffix(".json").read_text()) for f in weights_dir().glob("*_p*.npz")]
+    metas.sort(key=lambda m: (m["family"], m["p"]))
+    return {f"{m['family']}_p{m['p']}": f"{m['family']}, p = {m['p']}" for m in metas}
 
 
 class ParametricState(LiveState):
@@ -68,6 +82,8 @@ class ParametricState(LiveState):
 
     network = param(Choice(default="trigonometric_p8", options=_choices(), label="network"))
     sample = param(IntRange(default=0, min=0, max=99, label="sample $y$"))
+
+    cache_shared = True  # the same for everyone: the page's first view is read from the store
 
     def compute(self, network, sample):
         model = _models()[network]

@@ -2,7 +2,8 @@
 
 Both train in the background (the Train button), stream their loss terms, the solution and the
 pointwise error, and can be stopped. Results are the same for every student with the same
-settings: they are cached in the kernel and in the server's shared store.
+settings: they are cached in the kernel and in the server's shared store. torch is imported by
+the first training, not before: a stored result is plain numpy data.
 """
 
 from __future__ import annotations
@@ -11,19 +12,17 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from course.pdes._training import OPTIMIZERS
-from course.pdes.nets import ACTIVATIONS
-from course.pdes.pinn import BOUNDARY, PINNConfig, iter_pinn
+from course.pdes.config import ACTIVATION_NAMES, BOUNDARY, OPTIMIZERS, RITZ_DEFAULTS, PINNConfig
 from course.pdes.problems import PROBLEMS
-from course.pdes.ritz import RITZ_DEFAULTS, iter_ritz
 
+from ..cache import computed_once
 from ..figures import new_figure
 from ..live import TrainOnButton
 from ..panel import LivePanel
 from ..params import Choice, FloatRange, IntRange, param
 from ._common import TERM_COLOURS
 
-__all__ = ["PINNState", "PINNPanel", "RitzState", "RitzPanel"]
+__all__ = ["PINNState", "PINNPanel", "RitzState", "RitzPanel", "ritz_default_errors"]
 
 _PROBLEMS = {"interval": "-u'' = f on (0, 1)", "square": "Poisson on the square"}
 _OPTIMIZERS = {"adam": "Adam", "lbfgs": "L-BFGS", "adam+lbfgs": "Adam, then L-BFGS"}
@@ -42,7 +41,7 @@ class PINNState(TrainOnButton):
     problem = param(Choice(default="interval", options=_PROBLEMS, label="problem"))
     width = param(IntRange(default=20, min=4, max=64, step=4, label="width"))
     depth = param(IntRange(default=3, min=1, max=6, label="depth"))
-    activation = param(Choice(default="tanh", options=tuple(ACTIVATIONS), label="activation"))
+    activation = param(Choice(default="tanh", options=ACTIVATION_NAMES, label="activation"))
     n_points = param(IntRange(default=64, min=8, max=1024, step=8, label="points $n$"))
     optimizer = param(Choice(default="adam+lbfgs", options=_OPTIMIZERS, label="optimiser"))
     adam_steps = param(IntRange(default=200, min=0, max=4000, step=100, label="Adam steps"))
@@ -60,6 +59,8 @@ class PINNState(TrainOnButton):
         return PINNConfig(**params).check()
 
     def compute(self, **params):
+        from course.pdes.pinn import iter_pinn  # torch: imported by the first training
+
         return iter_pinn(self.config(**params))
 
 
@@ -78,6 +79,8 @@ class RitzState(PINNState):
         return PINNConfig(**{**RITZ_DEFAULTS, **params}).check()
 
     def compute(self, **params):
+        from course.pdes.ritz import iter_ritz
+
         return iter_ritz(self.config(**params))
 
 
@@ -270,3 +273,12 @@ class RitzPanel(PINNPanel):
 
     state_class = RitzState
     heading = r"Deep Ritz: minimise the energy $E(v) = \int \frac12 |\nabla v|^2 - f v$"
+
+
+@computed_once
+def ritz_default_errors(problem: str = "interval") -> dict:
+    """:func:`course.pdes.ritz.ritz_default_errors` (the errors the lecture prints after the Ritz
+    panel: two default trainings of some seconds each), computed once for the whole class."""
+    from course.pdes.ritz import ritz_default_errors as errors
+
+    return errors(problem)
