@@ -245,3 +245,13 @@ def test_a_wire_student_gets_every_canvas_of_a_lecture_drawn(tmp_path):
         page = load_page(served.url, timeout=180)
     assert page["seconds"] == page["seconds"], page  # not NaN: it settled
     assert page["canvases"] == canvases
+
+
+def test_lecture_page_asks_no_cdn_and_keeps_the_button_glyphs():
+    from widgets.server.handlers import _CDN_LINKS, ICON_CSS, without_cdn
+
+    head = f"<head>{_CDN_LINKS[0]}\n  {_CDN_LINKS[1]}\n<style>x</style></head>"
+    out = without_cdn(head)
+    assert "cdn." not in out and "https://" not in out
+    assert ICON_CSS in out and out.count("<style>") == 2
+    assert without_cdn("<div>no head here</div>") == "<div>no head here</div>"

@@ -38,6 +38,8 @@ __all__ = [
     "LecturePageHandler",
     "LandingHandler",
     "HomeworkHandler",
+    "ICON_CSS",
+    "without_cdn",
     "full_page",
     "landing_page",
 ]
@@ -101,6 +103,29 @@ class KernelChannelsHandler(VoilaKernelWebsocketHandler):
         return WebSocketHandler.write_message(self, message, binary)
 
 
+#: Voila 0.5.13's lab template: Font Awesome 5 from a CDN (see the module's docstring)
+_CDN_LINKS = (
+    '<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5'
+    '/css/all.min.css" type="text/css" />',
+    '<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5'
+    '/css/v4-shims.min.css" type="text/css" />',
+)
+#: The Font Awesome icons of the course's buttons (``widgets.panel``: play, stop) as text glyphs;
+#: an icon without a rule here shows no glyph, as it did offline with the CDN's stylesheet.
+ICON_CSS = """<style>
+.fa { font-style: normal; }
+.fa-play::before { content: "\\25B6"; }
+.fa-stop::before { content: "\\25A0"; }
+</style>"""
+
+
+def without_cdn(html_text: str) -> str:
+    """``html_text`` with Voila's Font Awesome CDN links replaced by :data:`ICON_CSS`."""
+    if _CDN_LINKS[0] not in html_text:
+        return html_text
+    return html_text.replace(_CDN_LINKS[0], ICON_CSS, 1).replace(_CDN_LINKS[1], "")
+
+
 def full_page(max_kernels: int) -> str:
     """The page a student gets when every place of the server is taken."""
     return f"""<!doctype html>
@@ -136,6 +161,11 @@ class LecturePageHandler(TornadoVoilaHandler):
             RENDER.reset(token)
             if hasattr(km, "rendered"):
                 km.rendered(render)
+
+    def write(self, chunk):
+        if isinstance(chunk, str):
+            chunk = without_cdn(chunk)
+        return super().write(chunk)
 
     def should_use_rendered_notebook(
         self, notebook_data, pool_size, template_name, theme, request_args
