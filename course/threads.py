@@ -13,6 +13,7 @@ torch is imported only by :func:`torch_threads`, never at import of this module.
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import contextmanager, nullcontext
 
@@ -22,8 +23,15 @@ _CONTROLLER = []
 
 
 def single_threaded_numerics() -> None:
-    """Limit BLAS to one thread, and torch too if it is already imported (call on the main
-    thread, before any computation starts; again after importing torch)."""
+    """Limit BLAS to one thread, and torch too (call on the main thread, before any computation
+    starts).
+
+    torch imported already gets one intra-op thread now; torch imported later (a panel's first
+    training imports it on its worker thread) starts with one, from ``OMP_NUM_THREADS`` (set
+    here unless the environment sets it), so no thread count is ever changed under a running
+    job. Processes this one starts (kernels of the course's server) inherit that default.
+    """
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     try:
         import scipy.linalg  # noqa: F401  (load scipy's BLAS too, before limiting)
         from threadpoolctl import threadpool_limits

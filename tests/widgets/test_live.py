@@ -408,3 +408,21 @@ def test_a_new_browser_view_gets_every_widget_state_again(monkeypatch):
     assert sent == []
     p._view_appeared(canvas, {"type": "initialized"}, [])
     assert {id(w) for w in sent} == {id(p.status), id(p.progress), id(p.controls["n"])}
+
+
+def test_torch_imported_by_a_panel_job_runs_one_thread():
+    # lectures 07 and 08 import torch on a worker thread, at the first training: it must start
+    # with one intra-op thread (panels compute side by side), with nothing set under a job
+    import os
+
+    code = (
+        "import threading, widgets\n"
+        "out = []\n"
+        "t = threading.Thread(target=lambda: out.append(__import__('torch').get_num_threads()))\n"
+        "t.start(); t.join()\n"
+        "print(out[0])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["1"]

@@ -2,15 +2,13 @@
 
 At rest a panel shows its default result from the shared store and never imports this module
 (torch costs about 0.9 s and 180 MB per kernel). The first computation imports it on the
-panel's worker thread, under the import lock: one intra-op torch thread is set here, before any
-panel's job can use torch, and nothing changes it later under a running job.
+panel's worker thread; torch then starts with one intra-op thread (``import widgets`` set that
+default: :func:`course.threads.single_threaded_numerics`), and nothing changes it under a job.
 """
 
 from __future__ import annotations
 
 import functools
-
-import torch
 
 from course.relevance.evaluation import evaluate_steps
 from course.relevance.explain import explain, explain_steps
@@ -33,9 +31,6 @@ __all__ = [
     "rate_distortion_curve",
     "rde_steps",
 ]
-
-if torch.get_num_threads() != 1:  # tiny networks, a panel per worker thread: one thread each
-    torch.set_num_threads(1)
 
 
 @functools.cache
