@@ -171,10 +171,10 @@ class PINNPanel(LivePanel):
             s.grid(True)
         else:
             s.set(xlim=(0, 1), ylim=(0, 1), xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
+            e.set_yscale("linear")  # linear before the limits (a log scale refuses 0)
             e.set(
                 xlim=(0, 1),
                 ylim=(0, 1),
-                yscale="linear",
                 xlabel="$x_1$",
                 ylabel="$x_2$",
                 aspect="equal",
