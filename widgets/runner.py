@@ -6,12 +6,14 @@ delivered in the order they were requested, so a stale result is never drawn ove
 A function that returns a *generator* is a slow job: each ``yield Progress(fraction, partial)``
 updates the progress and streams a partial result (throttled to ``max_rate`` per second), and
 the job stops within one step when cancelled. :class:`widgets.live.LiveState` runs its
-computations on one. This module does not import ipywidgets.
+computations on one. When a runner's work is done, the memory its jobs freed is given back to
+the system (:func:`release_freed_memory`). This module does not import ipywidgets.
 """
 
 from __future__ import annotations
 
 import atexit
+import ctypes
 import inspect
 import sys
 import threading
@@ -22,7 +24,7 @@ from collections.abc import Callable
 
 from course.progress import Progress
 
-__all__ = ["Runner"]
+__all__ = ["Runner", "release_freed_memory"]
 
 
 _RUNNERS: weakref.WeakSet = weakref.WeakSet()
@@ -38,6 +40,61 @@ def _stop_all_runners(timeout: float = 2.0) -> None:
     deadline = time.monotonic() + timeout
     for r in runners:
         r.wait(max(0.0, deadline - time.monotonic()))
+
+
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None where the C library is not glibc (macOS, musl)."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # the C library this process runs on
+    except (OSError, AttributeError):
+        return None
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    return trim
+
+
+class _Trimmer:
+    """Give freed heap memory back to the system, at most once per ``interval`` seconds.
+
+    A job on a worker thread allocates in that thread's malloc arena; glibc keeps what the job
+    freed for later (measured: lecture 02's kernel 188 MB after its jobs, 154 MB trimmed; a
+    test's job 458 MB kept). Trimming takes about 10 ms per 500 MB, on its own thread; requests
+    arriving while it waits are served by the same trim.
+    """
+
+    def __init__(self, interval: float = 1.0):
+        self._interval = interval
+        self._trim = None  # looked up at the first request
+        self._wanted = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def request(self) -> None:
+        with self._lock:
+            if self._thread is None:  # the first request: look up the C library's trim
+                self._trim = _malloc_trim()
+                self._thread = threading.Thread(target=self._loop, name="mathdl-trim", daemon=True)
+                if self._trim is not None:
+                    self._thread.start()
+        if self._trim is not None:
+            self._wanted.set()
+
+    def _loop(self):
+        while True:
+            self._wanted.wait()
+            time.sleep(0.05)  # a burst of requests (slider steps) is served by one trim
+            self._wanted.clear()
+            self._trim(0)
+            time.sleep(self._interval)
+
+
+_TRIMMER = _Trimmer()
+
+
+def release_freed_memory() -> None:
+    """Ask for the heap memory freed so far to be returned to the system (glibc; elsewhere
+    nothing happens). Returns at once: the trim runs on its own thread."""
+    _TRIMMER.request()
 
 
 class Runner:
@@ -162,6 +219,7 @@ class Runner:
                 # report idle before waking wait(): whoever waited sees busy == False
                 if idle:
                     self._safe(self._on_busy, False)
+                    release_freed_memory()  # a kernel at rest holds only what it uses
                 with self._cv:
                     self._running = 0
                     self._cv.notify_all()
