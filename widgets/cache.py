@@ -19,7 +19,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import shutil
 import sys
+import tempfile
+import time
 import traceback
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +33,7 @@ __all__ = [
     "computed_once",
     "default_directory",
     "install",
+    "shared_arrays",
     "warm",
     "ENV",
 ]
@@ -71,11 +75,14 @@ class DiskStore:
         The folder of the cache (created if missing).
     size_limit_mb : int
         Most space the cache takes; the least recently stored results go first.
+    arrays_limit_mb : int
+        Most space the arrays of :meth:`arrays` take; the least recently used go first.
     """
 
-    def __init__(self, directory, *, size_limit_mb: int = 2000):
+    def __init__(self, directory, *, size_limit_mb: int = 2000, arrays_limit_mb: int = 1000):
         self.directory = Path(directory)
         self._size_limit = size_limit_mb * 2**20
+        self._arrays_limit = arrays_limit_mb * 2**20
         self._opened = None  # opened on first use: importing widgets costs no SQLite, no hashing
         self._version = None
 
@@ -105,6 +112,65 @@ class DiskStore:
 
     def set(self, key, value) -> None:
         self._cache.set(self._key(key), value)
+
+    def arrays(self, key, make) -> dict:
+        """``{name: array}`` made once by ``make()`` for every process, then memory-mapped.
+
+        The arrays are ``.npy`` files in a folder of their own (written under a temporary name
+        and renamed into place, so a reader never sees half an array; the first of several
+        concurrent writers wins); each process maps them read-only, so the operating system
+        holds one copy for every kernel and a kernel's memory counts only the pages it reads.
+        Beyond ``arrays_limit_mb`` the least recently used folders are removed (a process that
+        has one mapped keeps reading it).
+        """
+        import numpy as np
+
+        root = self.directory / "arrays"
+        folder = root / self._key(("arrays", key))
+        for attempt in range(2):
+            if folder.is_dir():
+                try:
+                    got = {p.stem: np.load(p, mmap_mode="r") for p in sorted(folder.glob("*.npy"))}
+                    os.utime(folder)  # recently used: pruned last
+                    if got:
+                        return got
+                except (OSError, ValueError):  # removed or cut short under us: make it again
+                    pass
+            if attempt:
+                break
+            made = _check_arrays(make())
+            root.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=".writing-", dir=root))
+            for name, a in made.items():
+                np.save(tmp / f"{name}.npy", np.ascontiguousarray(a), allow_pickle=False)
+            try:
+                os.rename(tmp, folder)
+            except OSError:  # another kernel stored the same arrays first
+                shutil.rmtree(tmp, ignore_errors=True)
+            self._prune_arrays(root, keep=folder)
+        return made
+
+    def _prune_arrays(self, root: Path, keep: Path) -> None:
+        folders = []
+        for f in root.iterdir():
+            try:
+                if f.name.startswith(".writing-"):  # a writer that died an hour ago
+                    if time.time() - f.stat().st_mtime > 3600:
+                        shutil.rmtree(f, ignore_errors=True)
+                    continue
+                if not f.is_dir():
+                    continue
+                size = sum(p.stat().st_size for p in f.iterdir())
+                folders.append((f.stat().st_mtime, size, f))
+            except OSError:
+                continue
+        total = sum(size for _, size, _ in folders)
+        for _, size, f in sorted(folders, key=lambda t: t[0]):
+            if total <= self._arrays_limit:
+                break
+            if f != keep:
+                shutil.rmtree(f, ignore_errors=True)
+                total -= size
 
     def __len__(self) -> int:
         return len(self._cache)
@@ -178,6 +244,39 @@ def computed_once(fn):
 
     once.uncached = fn
     return once
+
+
+def _check_arrays(arrays) -> dict:
+    if not isinstance(arrays, dict) or not all(
+        isinstance(k, str) and k.isidentifier() for k in arrays
+    ):
+        raise ValueError(
+            f"array names must be identifiers; got {list(arrays) if isinstance(arrays, dict) else arrays!r}"
+        )
+    return arrays
+
+
+def shared_arrays(key, make) -> dict:
+    """``{name: array}`` that are the same for every student, made once per server by
+    ``make()`` and memory-mapped read-only by every kernel (:meth:`DiskStore.arrays`): big
+    deterministic arrays (lecture 06's prefix sums over angle) cost the class one copy.
+
+    ``key`` is a tuple of plain values naming the arrays exactly (the code version is added).
+    Without a store (JupyterLab, tests) or when the store cannot be written, ``make()``'s
+    arrays are returned as they are.
+    """
+    from .live import LiveState
+
+    store = LiveState.store
+    if store is None:
+        return _check_arrays(make())
+    if not _plain(key):
+        raise TypeError(f"shared_arrays: key must be a tuple of plain values; got {key!r}")
+    try:
+        return store.arrays(key, make)
+    except OSError:
+        traceback.print_exc(file=sys.stderr)
+        return _check_arrays(make())
 
 
 def install(directory=None):

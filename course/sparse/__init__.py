@@ -33,7 +33,7 @@ from .nterm import (
 from .pursuit import PURSUIT_ITERATIONS, PURSUIT_TOL, iterative_hard_thresholding, l2_norm
 from .resolution import ResolutionStudy, resolution_study, resolution_study_steps
 from .scales import ScaleCounts, scale_counts, scale_labels
-from .shearlets import DecimatedShearletSystem, ShearletSystem, shearlet_system
+from .shearlets import DecimatedShearletSystem, ShearletSystem, shearlet_atoms, shearlet_system
 from .tables import (
     THEORY,
     design_line,
@@ -74,6 +74,7 @@ __all__ = [
     "DecimatedShearletSystem",
     "ShearletSystem",
     "shearlet_system",
+    "shearlet_atoms",
     "ResolutionStudy",
     "resolution_study",
     "resolution_study_steps",

@@ -85,6 +85,7 @@ __all__ = [
     "ShearletSystem",
     "DecimatedShearletSystem",
     "shearlet_system",
+    "shearlet_atoms",
     "decompose",
     "reconstruct",
     "KINDS",
@@ -178,6 +179,20 @@ class ShearletSystem:
             if a.scale == scale and a.shear == shear and a.cone == cone:
                 return i
         raise ValueError(f"no atom with scale={scale}, shear={shear}, cone={cone!r}")
+
+
+def shearlet_atoms(scales: int = 4, *, shear_levels=None) -> tuple:
+    """The labels of the atoms of :func:`shearlet_system` with these ``scales`` and
+    ``shear_levels`` (any shape), in the system's order, without building its windows.
+
+    Examples
+    --------
+    >>> len(shearlet_atoms(3)), shearlet_atoms(3)[0].cone
+    (33, 'low')
+    """
+    if not isinstance(scales, (int, np.integer)) or not 1 <= scales <= 6:
+        raise ValueError(f"scales must be an integer in [1, 6]; got {scales!r}")
+    return _atoms(_check_levels(shear_levels, int(scales)))
 
 
 #: The kinds of shearlet systems: registry that validates and dispatches ``kind``.

@@ -10,6 +10,8 @@ r"""Limited-angle computed tomography (lecture 06): from the missing wedge to Le
   and the visible/invisible split of the shearlets.
 - :mod:`~course.tomography.solvers`: weighted l1-shearlet and TV reconstruction, f >= 0
   (Chambolle-Pock).
+- :mod:`~course.tomography.experiment`: the experiment's setup, the compared methods and the
+  shipped table of errors (no torch: what a page at rest needs).
 - :mod:`~course.tomography.networks`, :mod:`~course.tomography.ltI`,
   :mod:`~course.tomography.evaluation`, :mod:`~course.tomography.train` (these import torch):
   Learn the Invisible, the post-processing baseline, the metrics and the table of errors.

@@ -13,7 +13,6 @@ it back for the lecture and the README.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -21,9 +20,17 @@ from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
 from course.progress import Progress
 
-from .ltI import SETUP, LearnTheInvisible, PostProcessing, Setup, fbp_of, field_of_view, measure
+from .experiment import (
+    METHODS,
+    SETUP,
+    TV_ALPHA,
+    TV_ITERATIONS,
+    Setup,
+    format_table,
+    load_error_table,
+)
+from .ltI import LearnTheInvisible, PostProcessing, fbp_of, field_of_view, measure
 from .ltI import step1 as _step1
-from .networks import WEIGHTS
 from .phantoms import random_ellipses
 from .solvers import reconstruct
 
@@ -37,19 +44,6 @@ __all__ = [
     "load_error_table",
     "format_table",
 ]
-
-#: TV's regularisation parameter and iterations in the comparison.
-TV_ALPHA = 3e-3
-TV_ITERATIONS = 100
-
-#: The methods of the comparison, in the lecture's order, with their labels.
-METHODS = {
-    "fbp": "FBP",
-    "tv": "TV",
-    "shearlet": "l1-shearlet",
-    "postprocessing": "post-processing (U-Net on FBP)",
-    "ltI": "Learn the Invisible",
-}
 
 
 @dataclass(frozen=True)
@@ -123,28 +117,6 @@ def error_table(n_phantoms: int = 10, *, setup: Setup = SETUP, ltI=None, post=No
                 }
             )
     return {"setup": asdict(setup), "n_phantoms": n_phantoms, "rows": rows}
-
-
-def load_error_table(folder=WEIGHTS) -> dict:
-    """The table written by the training script (``weights/table.json``)."""
-    path = folder / "table.json"
-    if not path.is_file():
-        raise ValueError(f"no error table at {path}; run python -m course.tomography.train")
-    return json.loads(path.read_text())
-
-
-def format_table(table: dict) -> str:
-    """The table as Markdown: one row per method, relative error / PSNR / SSIM per wedge."""
-    wedges = sorted({r["missing_deg"] for r in table["rows"]})
-    head = "| method | " + " | ".join(f"{w}° missing: rel. error / PSNR / SSIM" for w in wedges)
-    lines = [head + " |", "|---|" + "---|" * len(wedges)]
-    for k, label in METHODS.items():
-        cells = []
-        for w in wedges:
-            r = next(r for r in table["rows"] if r["method"] == k and r["missing_deg"] == w)
-            cells.append(f"{r['rel_l2']:.3f} / {r['psnr']:.1f} dB / {r['ssim']:.3f}")
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
 
 
 README_START = "<!-- lecture 06 error table: written by python -m course.tomography.evaluation -->"

@@ -196,6 +196,27 @@ class MissingAngleFBP:
             acc[pixels] += scale * np.interp(u, grid, np.concatenate([[0.0], q[i], [0.0]]))
             self.prefix[i + 1] = acc.reshape(n, n)
 
+    @classmethod
+    def from_arrays(cls, angles, weights, prefix) -> MissingAngleFBP:
+        """The prefix sums of :meth:`arrays`, as they were (for example memory-mapped from a
+        store shared by many processes: nothing is copied)."""
+        self = cls.__new__(cls)
+        self.angles = np.asarray(angles, dtype=np.float64)
+        self.weights = np.asarray(weights, dtype=np.float64)
+        a = self.angles.size
+        if self.angles.ndim != 1 or self.weights.shape != (a,):
+            raise ValueError(
+                f"angles and weights must be equal 1D arrays; got {self.weights.shape}"
+            )
+        if prefix.ndim != 3 or prefix.shape[0] != a + 1 or prefix.shape[1] != prefix.shape[2]:
+            raise ValueError(f"prefix must have shape ({a + 1}, n, n); got {prefix.shape}")
+        self.prefix = prefix
+        return self
+
+    def arrays(self) -> dict:
+        """``{"angles", "weights", "prefix"}``: what :meth:`from_arrays` rebuilds it from."""
+        return {"angles": self.angles, "weights": self.weights, "prefix": self.prefix}
+
     @property
     def nbytes(self) -> int:
         return self.prefix.nbytes

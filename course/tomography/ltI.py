@@ -37,6 +37,7 @@ import torch
 from course.sparse import shearlet_system
 
 from . import networks
+from .experiment import SETUP, Setup
 from .fbp import fbp
 from .phantoms import add_noise, analytic_sinogram, rasterize
 from .radon import radon_operator
@@ -57,23 +58,6 @@ __all__ = [
     "LearnTheInvisible",
     "PostProcessing",
 ]
-
-
-@dataclass(frozen=True)
-class Setup:
-    """The experiment: image side, shearlet scales, step-1 solver, noise, wedges, seeds."""
-
-    n: int = 128
-    scales: int = 2
-    alpha: float = 1e-4
-    iterations: int = 60
-    noise: float = 0.01
-    wedges_deg: tuple = (30, 60, 90)
-    train_seeds: tuple = (0, 100_000)  # range of phantom seeds training may use
-    heldout_first: int = 1_000_000  # held-out phantoms: seeds from here on, never trained on
-
-
-SETUP = Setup()
 
 
 @dataclass(frozen=True)

@@ -32,10 +32,11 @@ import numpy as np
 import torch
 from torch import nn
 
+from .experiment import WEIGHTS
+
 __all__ = ["UNet", "ltI_network", "postprocess_network", "save", "load", "WEIGHTS"]
 
 #: Where the shipped weights live (inside the package).
-WEIGHTS = Path(__file__).resolve().parent / "weights"
 
 
 def _block(cin, cout):

@@ -230,14 +230,19 @@ class RadonOperator:
 
 
 def _to_torch(m):
+    import warnings
+
     import torch
 
-    return torch.sparse_csr_tensor(
-        torch.from_numpy(m.indptr.astype(np.int64)),
-        torch.from_numpy(m.indices.astype(np.int64)),
-        torch.from_numpy(m.data.astype(np.float32)),
-        size=m.shape,
-    )
+    with warnings.catch_warnings():  # torch calls its CSR tensors beta (a student needs no note)
+        warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta")
+        return torch.sparse_csr_tensor(
+            torch.from_numpy(m.indptr.astype(np.int64)),
+            torch.from_numpy(m.indices.astype(np.int64)),
+            torch.from_numpy(m.data.astype(np.float32)),
+            size=m.shape,
+            check_invariants=True,  # once per operator: a malformed matrix raises, never crashes
+        )
 
 
 class _TorchRadon:

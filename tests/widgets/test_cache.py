@@ -118,3 +118,64 @@ def test_computed_once_reports_a_result_the_store_cannot_take(tmp_path, monkeypa
     assert [f() for f in table] == [0, 1, 2]  # the caller keeps its result
     assert "pickle" in capsys.readouterr().err  # and the kernel's log says why it was not shared
     assert len(DiskStore(tmp_path)) == 0
+
+
+def _arrays_in_a_kernel(directory, worker, out):
+    import numpy as np
+
+    from widgets.cache import install, shared_arrays
+
+    install(directory)
+
+    def make():
+        out.put(("made", worker))
+        return {"prefix": np.arange(2_000_000, dtype=np.float32).reshape(20, 100, 1000)}
+
+    a = shared_arrays(("test", 1), make)["prefix"]
+    out.put(("read", worker, float(a[7, 3, 11]), isinstance(a, np.memmap), a.flags.writeable))
+
+
+def test_shared_arrays_are_made_once_and_mapped_by_every_kernel(tmp_path):
+    # lecture 06's prefix sums (47 MB per phantom, noise and filter) once per server, and a
+    # kernel holds in memory only the pages it reads (two slices per slider move)
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    first = ctx.Process(target=_arrays_in_a_kernel, args=(str(tmp_path), 0, out))
+    first.start()
+    first.join(120)
+    procs = [ctx.Process(target=_arrays_in_a_kernel, args=(str(tmp_path), w, out)) for w in (1, 2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    seen = [out.get(timeout=10) for _ in range(4)]
+    assert [s for s in seen if s[0] == "made"] == [("made", 0)]
+    expected = float(7 * 100 * 1000 + 3 * 1000 + 11)
+    assert sorted(s[1:] for s in seen if s[0] == "read") == [
+        (w, expected, True, False) for w in (0, 1, 2)
+    ]
+
+
+def test_shared_arrays_without_a_store_are_made_in_memory(monkeypatch):
+    import numpy as np
+
+    from widgets.cache import shared_arrays
+
+    monkeypatch.setattr(LiveState, "store", None)
+    got = shared_arrays(("test", 2), lambda: {"x": np.ones(3)})
+    assert list(got) == ["x"] and np.array_equal(got["x"], np.ones(3))
+    with pytest.raises(ValueError, match="array names must be identifiers"):
+        shared_arrays(("test", 3), lambda: {"../x": np.ones(3)})
+
+
+def test_shared_arrays_keep_the_store_within_its_budget(tmp_path):
+    import numpy as np
+
+    store = DiskStore(tmp_path, arrays_limit_mb=3)
+    for i in range(5):  # 1.6 MB each: the oldest go, the newest stays readable
+        got = store.arrays(("big", i), lambda i=i: {"x": np.full(200_000, float(i))})
+        assert got["x"][0] == i
+    kept = list((tmp_path / "arrays").iterdir())
+    assert 1 <= len(kept) <= 2
+    assert store.arrays(("big", 4), lambda: 1 / 0)["x"][0] == 4.0  # read, not made again

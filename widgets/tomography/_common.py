@@ -8,14 +8,16 @@ import numpy as np
 
 from course.tomography import (
     MissingAngleFBP,
+    RadonGeometry,
     add_noise,
     analytic_sinogram,
-    radon_operator,
     random_ellipses,
     rasterize,
     scan_angles,
     shepp_logan,
 )
+
+from ..cache import shared_arrays
 
 #: Image side of the live panels (1)-(3).
 N = 256
@@ -51,16 +53,22 @@ def image_of(name: str, n: int = N) -> np.ndarray:
 def full_scan(name: str, noise: float):
     """``(angles, sinogram)`` of the full scan (180 angles, 1 degree) from exact line integrals."""
     angles = scan_angles(0)
-    op = radon_operator(N, angles, dtype="float32")
-    g = analytic_sinogram(phantom_of(name), angles, op.geometry.detectors(), aperture=2.0 / N)
+    detectors = RadonGeometry(N, N, ()).detectors()  # the geometry only: no matrix is built
+    g = analytic_sinogram(phantom_of(name), angles, detectors, aperture=2.0 / N)
     return angles, add_noise(g, noise, seed=1).astype(np.float32)
 
 
-@functools.lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=4)
 def missing_angle_fbp(name: str, noise: float, filter: str) -> MissingAngleFBP:
-    """Prefix sums of the FBP over angle, once per phantom, noise and filter (shared)."""
-    angles, g = full_scan(name, noise)
-    return MissingAngleFBP(g, angles, filter=filter)
+    """Prefix sums of the FBP over angle (47 MB), once per phantom, noise and filter for the
+    whole server: every kernel maps the same arrays and reads two slices per slider move."""
+
+    def make():
+        angles, g = full_scan(name, noise)
+        return MissingAngleFBP(g, angles, filter=filter).arrays()
+
+    key = ("missing_angle_fbp", name, float(noise), filter, N)
+    return MissingAngleFBP.from_arrays(**shared_arrays(key, make))
 
 
 def image_axes(fig, ax, title, *, cmap="gray", vmin=0.0, vmax=1.0, n=N, label=None):

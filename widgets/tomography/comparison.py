@@ -1,4 +1,8 @@
-r"""Lecture 06, panel 4: FBP, TV, l1-shearlet, post-processing and Learn the Invisible compared."""
+r"""Lecture 06, panel 4: FBP, TV, l1-shearlet, post-processing and Learn the Invisible compared.
+
+The panel waits for its button; its reconstructions need torch and scikit-image, imported by the
+first job on the panel's worker thread (a kernel at rest imports neither: 180 MB and a second).
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from course.progress import Progress, relay
-from course.tomography.evaluation import METHODS, TV_ALPHA, TV_ITERATIONS, scores
-from course.tomography.ltI import (
-    SETUP,
-    LearnTheInvisible,
-    PostProcessing,
-    fbp_of,
-    measure,
-    step1_steps,
-)
+from course.tomography.experiment import METHODS, SETUP, TV_ALPHA, TV_ITERATIONS
 from course.tomography.phantoms import random_ellipses
 from course.tomography.solvers import reconstruct_steps
 
@@ -41,7 +37,9 @@ FIRST = SETUP.heldout_first + 1000
 
 @functools.lru_cache(maxsize=1)
 def networks():
-    """The shipped networks, loaded once per kernel."""
+    """The shipped networks, loaded once per kernel (the first reconstruction imports torch)."""
+    from course.tomography.ltI import LearnTheInvisible, PostProcessing
+
     return LearnTheInvisible(), PostProcessing()
 
 
@@ -68,6 +66,9 @@ class ComparisonState(LiveState):
     cache_shared = True
 
     def compute(self, index, missing_deg, noise):
+        from course.tomography.evaluation import scores
+        from course.tomography.ltI import fbp_of, measure, step1_steps
+
         m = measure(random_ellipses(FIRST + index), missing_deg, noise=noise)
         ltI, post = networks()
         images = {"fbp": fbp_of(m)}

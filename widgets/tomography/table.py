@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import ipywidgets as W
 import numpy as np
 
-from course.tomography.evaluation import METHODS, load_error_table
+from course.tomography.experiment import METHODS, load_error_table
 
 from ..figures import new_figure
 from ..live import LiveState

@@ -9,6 +9,7 @@ from course.sparse.shearlets import (
     decompose,
     default_shear_levels,
     reconstruct,
+    shearlet_atoms,
     shearlet_system,
 )
 
@@ -233,3 +234,16 @@ def test_decimated_samples_match_undecimated_coefficients(shape):
                 continue
             scale = np.sqrt(x.size / (2 * fold.m1 * fold.m2))
             assert c[int(lo)] == pytest.approx(scale * full[i][s], rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize("scales", [1, 3, 4])
+def test_the_atoms_labels_without_the_system(scales):
+    # a panel lays out its bar chart from the labels and builds the 70 MB system only when it
+    # computes: the labels must be those of the system
+    assert shearlet_atoms(scales) == shearlet_system((64, 64), scales=scales).atoms
+    levels = (0, 2, 1)
+    assert shearlet_atoms(3, shear_levels=levels) == (
+        shearlet_system((64, 64), scales=3, shear_levels=levels).atoms
+    )
+    with pytest.raises(ValueError, match="shear_levels"):
+        shearlet_atoms(2, shear_levels=(1,))

@@ -93,3 +93,16 @@ def test_bad_filter_and_shapes_are_refused():
         fbp(np.zeros((2, 8)), [0.0, 1.0], filter="butterworth")
     with pytest.raises(ValueError, match="sinogram must have shape"):
         fbp(np.zeros((3, 8)), [0.0, 1.0])
+
+
+def test_prefix_sums_rebuilt_from_their_arrays_give_the_same_images(rng):
+    # a server stores the arrays once and every kernel maps them: the same FBP of every range
+    angles = rng.permutation(np.deg2rad(np.arange(-90, 90, 3.0) + 1.5))
+    g = rng.standard_normal((angles.size, 24))
+    fast = MissingAngleFBP(g, angles, filter="cosine")
+    again = MissingAngleFBP.from_arrays(**fast.arrays())
+    for low, high in ((-1.0, 1.0), (-np.pi / 2, np.pi / 2), (0.2, 0.1), (-0.3, 1.4)):
+        assert np.array_equal(again.image(low, high), fast.image(low, high))
+    assert again.nbytes == fast.nbytes
+    with pytest.raises(ValueError, match="prefix must have shape"):
+        MissingAngleFBP.from_arrays(fast.angles, fast.weights, fast.prefix[:-1])
