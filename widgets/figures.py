@@ -25,6 +25,8 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
+from .runner import release_freed_memory
+
 __all__ = ["DRAW_LOCK", "new_figure", "notice", "redraw", "canvas_of"]
 
 #: Held while a panel changes artists and while a canvas renders.
@@ -101,6 +103,7 @@ class _Drawer:
                 self.fig._mathdl_skip_layout = False
             self.rendered_key = getattr(self.fig.canvas, "_lastKey", None)
             self.layout_owed = skip
+        release_freed_memory()  # a draw's scratch memory (layout, text, PNG) goes back
         if skip:
             self._follow_up()
         return out
