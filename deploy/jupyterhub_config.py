@@ -198,10 +198,11 @@ c.Spawner.cpu_limit = float(ENV.get("MATHDL_HUB_CPU_LIMIT", "1"))
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 c.Spawner.environment = {
-    # one BLAS thread per kernel (widgets.serve.kernel_environment says why)
+    # one BLAS thread and two malloc arenas per kernel (widgets.serve.kernel_environment says why)
     "OPENBLAS_NUM_THREADS": "1",
     "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
+    "MALLOC_ARENA_MAX": "2",
     "JUPYTERHUB_ACTIVITY_INTERVAL": ENV.get("MATHDL_HUB_ACTIVITY_S", "60"),
     "MATHDL_NBGRADER_EXCHANGE": str(DATA / "exchange"),
     "JUPYTER_CONFIG_PATH": str(REPO / "deploy" / "jupyter"),
