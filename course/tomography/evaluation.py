@@ -13,7 +13,7 @@ it back for the lecture and the README.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 import numpy as np
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
@@ -25,6 +25,7 @@ from .experiment import (
     SETUP,
     TV_ALPHA,
     TV_ITERATIONS,
+    Scores,
     Setup,
     format_table,
     load_error_table,
@@ -44,15 +45,6 @@ __all__ = [
     "load_error_table",
     "format_table",
 ]
-
-
-@dataclass(frozen=True)
-class Scores:
-    """Relative l2 error, PSNR (dB) and SSIM of one reconstruction."""
-
-    rel_l2: float
-    psnr: float
-    ssim: float
 
 
 def scores(image, truth) -> Scores:

@@ -20,6 +20,7 @@ __all__ = [
     "METHODS",
     "TV_ALPHA",
     "TV_ITERATIONS",
+    "Scores",
     "load_error_table",
     "format_table",
 ]
@@ -56,6 +57,16 @@ METHODS = {
     "postprocessing": "post-processing (U-Net on FBP)",
     "ltI": "Learn the Invisible",
 }
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Relative l2 error, PSNR (dB) and SSIM of one reconstruction
+    (:func:`course.tomography.evaluation.scores` computes them)."""
+
+    rel_l2: float
+    psnr: float
+    ssim: float
 
 
 def load_error_table(folder=WEIGHTS) -> dict:

@@ -1,7 +1,9 @@
 r"""Lecture 06, panel 4: FBP, TV, l1-shearlet, post-processing and Learn the Invisible compared.
 
-The panel waits for its button; its reconstructions need torch and scikit-image, imported by the
-first job on the panel's worker thread (a kernel at rest imports neither: 180 MB and a second).
+The panel waits for its button (``./mathdl warm`` reconstructs the default phantom before class,
+so a page shows that comparison at once); its reconstructions need torch and scikit-image,
+imported by the first job on the panel's worker thread (a kernel at rest imports neither: 180 MB
+and a second).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import numpy as np
 
 from course.progress import Progress, relay
 from course.tomography.experiment import METHODS, SETUP, TV_ALPHA, TV_ITERATIONS
-from course.tomography.phantoms import random_ellipses
+from course.tomography.phantoms import random_ellipses, rasterize
 from course.tomography.solvers import reconstruct_steps
 
 from ..figures import new_figure
@@ -64,6 +66,7 @@ class ComparisonState(LiveState):
     start_label = "Reconstruct"
     cache_size = 8
     cache_shared = True
+    warm_button = True  # ./mathdl warm reconstructs the default phantom before class
 
     def compute(self, index, missing_deg, noise):
         from course.tomography.evaluation import scores
@@ -157,6 +160,9 @@ class ComparisonPanel(LivePanel):
         self.start()
 
     def render_not_computed(self):
+        # the truth is known before any reconstruction: the student sees what is to be found
+        truth = rasterize(random_ellipses(FIRST + int(self.state.index)), SETUP.n)
+        self._truth.set_data(truth)
         for k in METHODS:
             self._images[k].set_data(np.zeros((SETUP.n, SETUP.n)))
             self._errors[k].set_data(np.zeros((SETUP.n, SETUP.n)))

@@ -91,6 +91,11 @@ def test_comparison_waits_for_its_button_then_orders_the_methods():
     p = ComparisonPanel()
     assert p.wait(60)
     assert p.state.result is NOT_COMPUTED and p.start_button is not None
+    # before any reconstruction the truth is shown (what the methods try to find), the
+    # methods' axes say what to press
+    truth = p._truth.get_array()
+    assert truth.shape == (64 * 2, 128) and truth.max() > 0.5
+    assert "press Reconstruct" in p._axes["fbp"][0].get_title()
     p.start_button.click()
     assert p.wait(600) and p.state.ok, p.state.status
     r = p.state.result
@@ -99,6 +104,7 @@ def test_comparison_waits_for_its_button_then_orders_the_methods():
     assert r.images["shearlet"].min() >= 0
     assert "computing" not in p._axes["ltI"][0].get_title()
     assert len(p._objective.get_xdata()) > 3
+    np.testing.assert_array_equal(p._truth.get_array(), truth)  # the same phantom was measured
 
 
 def test_table_panel_shows_the_shipped_table():
