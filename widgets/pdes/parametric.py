@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import ipywidgets as W
 import numpy as np
+from matplotlib.ticker import NullFormatter
 
 from course.pdes.parametric import (
     ParametricSolver,
@@ -150,6 +151,7 @@ class ParametricPanel(LivePanel):
             ylim=(1e-4, 1),
         )
         eax.set_xticks([2, 4, 8, 16], ["2", "4", "8", "16"])
+        eax.xaxis.set_minor_formatter(NullFormatter())  # no 3e0, 6e0, 2e1 over the p labels
         eax.legend(fontsize=7, loc="upper left", ncol=2)
         self.figures = {"sample": fig, "error": efig}
         self.assemble(W.VBox([fig.canvas, efig.canvas]))

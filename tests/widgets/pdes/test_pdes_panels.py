@@ -124,3 +124,10 @@ def test_parametric_panel_compares_fem_and_network():
     eax = p.figures["error"].axes[0]
     trig = [ln for ln in eax.lines if ln.get_label() == "trigonometric, mean"][0]
     assert list(trig.get_xdata()) == [2, 4, 8, 16]
+    # the p axis reads 2, 4, 8, 16 and nothing else (a log axis labelled its minor ticks
+    # 3e0, 6e0 and 2e1 on top of them: "162 x 10^1" on the screen)
+    p.figures["error"].canvas.draw()
+    shown = [
+        t.get_text() for t in eax.get_xticklabels(minor=False) + eax.get_xticklabels(minor=True)
+    ]
+    assert [t for t in shown if t] == ["2", "4", "8", "16"]
