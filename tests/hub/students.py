@@ -16,6 +16,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from playwright.async_api import Error as PlaywrightError
+
 from course.lectures import lecture
 from widgets.hub import COURSE_DIR, launch_hub
 from widgets.serve import CHROMIUM_ARGS, free_port
@@ -122,6 +124,18 @@ async def _changed(page, before: str, timeout: float) -> bool:
     return False
 
 
+async def _goto(page, url: str, attempts: int = 5, **kwargs):
+    """``page.goto(url)``; when the page's own redirect (the spawn-pending page sending the
+    student on to the landing page) interrupts it, go again once that navigation is done."""
+    for attempt in range(attempts):
+        try:
+            return await page.goto(url, **kwargs)
+        except PlaywrightError as e:
+            if "interrupted by another navigation" not in str(e) or attempt == attempts - 1:
+                raise
+            await page.wait_for_load_state("domcontentloaded")
+
+
 async def _wait_for_server(page, hub: Hub, name: str, t0: float, timeout: float) -> float:
     """Seconds from login until the hub reports the student's server ready; once it is, the
     page must reach the server. A spawn-pending page that has not moved on 5 s after the server
@@ -144,7 +158,11 @@ async def _wait_for_server(page, hub: Hub, name: str, t0: float, timeout: float)
                 ready_at = now
         elif now - max(ready_at, reloaded_at or 0.0) > 5:
             reloaded_at = now
-            await page.goto(f"{hub.url}/hub/spawn-pending/{name}", wait_until="commit")
+            try:
+                await page.goto(f"{hub.url}/hub/spawn-pending/{name}", wait_until="commit")
+            except PlaywrightError as e:  # the page moved on to the server just then: fine
+                if "interrupted by another navigation" not in str(e):
+                    raise
         await asyncio.sleep(0.5)
     raise TimeoutError(f"{name}'s server was not reached within {timeout:.0f} s")
 
@@ -168,7 +186,8 @@ async def student(
         # the hub spawns the server, then its spawn-pending page sends the student on to the
         # default URL (the landing page)
         server_s = await _wait_for_server(page, hub, name, t0, timeout)
-        await page.goto(
+        await _goto(
+            page,
             f"{hub.url}/user/{name}/voila/render/{COURSE_DIR}/{stem}.ipynb",
             timeout=timeout * 1000,
             wait_until="domcontentloaded",
