@@ -8,7 +8,8 @@
 #   the tests only (MATHDL_HUB_AUTH=dummy, refused unless the hub listens on loopback);
 # - one local jupyter_server per student (`jupyterhub-singleuser`, Voila as its extension), home
 #   in <data>/home/<name>, holding a copy of the course (widgets.hub.copy_course); the default URL
-#   is the course's landing page rendered by Voila, JupyterLab one click away;
+#   is the course's landing page (/user/<name>/course: plain HTML, no kernel), JupyterLab one
+#   click away;
 # - per-student limits (Spawner.mem_limit, Spawner.cpu_limit): ENFORCED with Linux cgroups when the
 #   hub may write them (root; cgroup v2 memory.max and cpu.max, or v1 memory.limit_in_bytes and
 #   cpu.cfs_quota_us): the student's server and every kernel it starts share one group, the kernel
@@ -42,10 +43,9 @@ import sys
 from pathlib import Path
 
 from jupyterhub.spawner import SimpleLocalProcessSpawner
-from jupyterhub.utils import url_path_join
 from traitlets import Unicode
 
-from widgets.hub import COURSE_DIR, LANDING, copy_course
+from widgets.hub import LANDING_PATH, copy_course
 
 c = get_config()  # noqa: F821 (defined by JupyterHub when it reads this file)
 
@@ -191,7 +191,7 @@ class MathdlSpawner(SimpleLocalProcessSpawner):
 c.JupyterHub.spawner_class = MathdlSpawner
 c.MathdlSpawner.home_dir_template = str(DATA / "home" / "{username}")
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
-c.Spawner.default_url = url_path_join("/voila/render", COURSE_DIR, LANDING)
+c.Spawner.default_url = "/" + LANDING_PATH  # the course's landing page (widgets.hub_landing)
 c.Spawner.notebook_dir = "~"
 c.Spawner.mem_limit = ENV.get("MATHDL_HUB_MEM_LIMIT", "1G")
 c.Spawner.cpu_limit = float(ENV.get("MATHDL_HUB_CPU_LIMIT", "1"))

@@ -6,13 +6,16 @@ passwords, one local server per student with memory and CPU limits, the idle cul
 exchange) and prints how students log in.
 
 The single-user servers are plain jupyter_server processes (``jupyterhub-singleuser``) with Voila
-as a server extension: a student's default URL is the course's landing page rendered by Voila
-(``/user/<name>/voila/render/mathdl/index.ipynb``), JupyterLab is at ``/user/<name>/lab``.
+as a server extension: a student's default URL is the course's landing page
+(``/user/<name>/course``, plain HTML from :mod:`widgets.hub_landing`: no kernel), each lecture's
+dashboard is ``/user/<name>/voila/render/mathdl/<lecture>.ipynb`` and JupyterLab is at
+``/user/<name>/lab``.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import os
 import shutil
 import socket
@@ -21,15 +24,13 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
-
 from course.lectures import LECTURES, ROOT
 
 __all__ = [
     "CONFIG",
     "COURSE_DIR",
-    "LANDING",
-    "landing_notebook",
+    "LANDING_PATH",
+    "landing_html",
     "copy_course",
     "hub_command",
     "hub_environment",
@@ -41,54 +42,69 @@ __all__ = [
 CONFIG = ROOT / "deploy" / "jupyterhub_config.py"
 #: Folder, inside each student's home, that holds their copy of the course.
 COURSE_DIR = "mathdl"
-#: The landing notebook, inside ``COURSE_DIR``; the hub's default URL renders it with Voila.
-LANDING = "index.ipynb"
+#: The course's landing page on a student's server (``/user/<name>/course``): plain HTML from a
+#: server extension (:mod:`widgets.hub_landing`), so a student's first page starts no kernel.
+LANDING_PATH = "course"
 
 
-def landing_notebook() -> nbformat.NotebookNode:
-    """The landing page: the course title and every lecture with links (read from
-    :data:`course.lectures.LECTURES`), as a markdown-only notebook.
-
-    The links are relative to ``/user/<name>/voila/render/mathdl/index.ipynb``: the dashboard
-    (Voila), the notebook in JupyterLab and the homework; lectures not yet written say so.
-    """
-    rows = ["| # | lecture | open | |", "|---|---|---|---|"]
+def landing_html(base_url: str, course_dir: Path | None = None) -> str:
+    """The landing page of a student's server whose URLs start with ``base_url``
+    (``/user/<name>/``): the course title and every lecture of :data:`course.lectures.LECTURES`
+    with its number, title, one line and links (the dashboard in Voila, the notebook in
+    JupyterLab, the homework where ``course_dir/homework`` holds it); lectures not yet written
+    say so."""
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    esc = html.escape
+    rows = []
     for lec in LECTURES:
+        title, summary = esc(lec.title), esc(lec.summary)
         if not lec.written:
-            rows.append(f"| {lec.number:02d} | {lec.title} | not written yet | |")
-            continue
-        links = [
-            f"[dashboard]({lec.stem}.ipynb)",
-            f"[notebook in JupyterLab](../../../lab/tree/{COURSE_DIR}/{lec.stem}.ipynb)",
-        ]
-        if lec.homework.is_file():
-            links.append(f"[homework](../../../lab/tree/{COURSE_DIR}/homework/{lec.stem}.ipynb)")
+            links = "<em>not written yet</em>"
+        else:
+            name = f"{lec.stem}.ipynb"
+            links = [
+                f"<a class='dashboard' href='{esc(base)}voila/render/{COURSE_DIR}/{name}'>"
+                "dashboard</a>",
+                f"<a class='lab' href='{esc(base)}lab/tree/{COURSE_DIR}/{name}'>"
+                "notebook in JupyterLab</a>",
+            ]
+            if course_dir is not None and (Path(course_dir) / "homework" / name).is_file():
+                links.append(
+                    f"<a class='homework' href='{esc(base)}lab/tree/{COURSE_DIR}/homework/"
+                    f"{name}'>homework</a>"
+                )
+            links = " &middot; ".join(links)
         rows.append(
-            f"| {lec.number:02d} | **{lec.title}**<br>{lec.summary} | {' · '.join(links)} |"
+            f"<tr id='lecture-{lec.number:02d}'><td class='number'>{lec.number:02d}</td>"
+            f"<td><strong class='title'>{title}</strong><br><span class='summary'>{summary}"
+            f"</span></td><td class='links'>{links}</td></tr>"
         )
-    text = (
-        "# The Mathematics of Deep Learning\n\n"
-        "An interactive course after Gitta Kutyniok's lecture at the 8th European Congress of "
-        "Mathematics (2021). Open a lecture's dashboard to move its sliders, or its notebook in "
-        "JupyterLab to read and change the code. "
-        "[JupyterLab](../../../lab/tree/" + COURSE_DIR + ") holds your own copy of every lecture; "
-        "what you save there stays yours.\n\n" + "\n".join(rows) + "\n"
-    )
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell(text)]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    return nb
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>The Mathematics of Deep Learning</title>
+<style>
+body {{ font-family: sans-serif; max-width: 62em; margin: 2em auto; line-height: 1.45 }}
+td {{ padding: 0.5em 0.8em; vertical-align: top; border-bottom: 1px solid #ddd }}
+td.number {{ font-size: 1.4em; color: #555 }}
+td.links {{ white-space: nowrap }}
+</style></head>
+<body>
+<h1>The Mathematics of Deep Learning</h1>
+<p>An interactive course after Gitta Kutyniok's lecture at the 8th European Congress of
+Mathematics (2021). Open a lecture's dashboard to move its sliders, or its notebook in
+JupyterLab to read and change the code. <a class='lab' href='{esc(base)}lab/tree/{COURSE_DIR}'>
+JupyterLab</a> holds your own copy of every lecture; what you save there stays yours.</p>
+<table>
+{chr(10).join(rows)}
+</table>
+</body></html>"""
 
 
 def copy_course(home: Path) -> Path:
     """Give a student their copy of the course in ``home/mathdl`` and return that folder.
 
     Lectures and homework already there are kept (a student's edits are theirs); missing ones are
-    copied; the landing page is written anew (it only links). Homework comes from the students'
+    copied (the landing page is not a file: :func:`landing_html`). Homework comes from the students'
     versions in ``homework/release/`` (``./mathdl homework``) when they exist.
     """
     dest = Path(home) / COURSE_DIR
@@ -99,7 +115,9 @@ def copy_course(home: Path) -> Path:
         released = ROOT / "homework" / "release" / lec.notebook.name
         if released.is_file() and not (dest / "homework" / released.name).exists():
             shutil.copy2(released, dest / "homework" / released.name)
-    nbformat.write(landing_notebook(), dest / LANDING)
+    old = dest / "index.ipynb"  # the landing notebook of earlier versions: a kernel per visit
+    if old.is_file():
+        old.unlink()
     return dest
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from playwright.async_api import Error as PlaywrightError
 
 from course.lectures import lecture
-from widgets.hub import COURSE_DIR, launch_hub
+from widgets.hub import COURSE_DIR, LANDING_PATH, launch_hub
 from widgets.serve import CHROMIUM_ARGS, free_port
 
 __all__ = ["StudentRun", "Hub", "run_students", "CANVAS_SUM"]
@@ -186,12 +186,16 @@ async def student(
         # the hub spawns the server, then its spawn-pending page sends the student on to the
         # default URL (the landing page)
         server_s = await _wait_for_server(page, hub, name, t0, timeout)
-        await _goto(
-            page,
-            f"{hub.url}/user/{name}/voila/render/{COURSE_DIR}/{stem}.ipynb",
-            timeout=timeout * 1000,
-            wait_until="domcontentloaded",
-        )
+        # the landing page (plain HTML, no kernel): the student clicks the lecture's dashboard
+        landing = f"{hub.url}/user/{name}/{LANDING_PATH}"
+        if not page.url.startswith(landing):
+            await _goto(page, landing, timeout=timeout * 1000, wait_until="domcontentloaded")
+        link = page.locator(f"#lecture-{stem[:2]} a.dashboard")
+        await link.wait_for(timeout=timeout * 1000)
+        href = await link.get_attribute("href")
+        if href != f"/user/{name}/voila/render/{COURSE_DIR}/{stem}.ipynb":
+            raise AssertionError(f"{name}'s landing page links lecture {stem[:2]} to {href}")
+        await link.click()
         await page.wait_for_selector(".widget-slider .noUi-handle", timeout=timeout * 1000)
         before = await _settle(page, timeout)
         interactive_s = time.monotonic() - t0

@@ -120,7 +120,7 @@ def test_a_student_cannot_open_another_students_server(hub):
     own = json.loads(body)["token"]
     status, _ = _request(f"{hub.url}/user/student01/api/contents", own)
     assert status == 200
-    for path in ("api/contents", "api/kernels", "voila/render/mathdl/index.ipynb", "lab"):
+    for path in ("api/contents", "api/kernels", "course", "voila/render/mathdl", "lab"):
         status, _ = _request(f"{hub.url}/user/student02/{path}", own)
         assert status == 403, f"student01 reached student02's {path}: {status}"
 
