@@ -26,6 +26,8 @@ from pathlib import Path
 
 from course.lectures import LECTURES, ROOT
 
+from .landing import course_page, lecture_row
+
 __all__ = [
     "CONFIG",
     "COURSE_DIR",
@@ -57,7 +59,6 @@ def landing_html(base_url: str, course_dir: Path | None = None) -> str:
     esc = html.escape
     rows = []
     for lec in LECTURES:
-        title, summary = esc(lec.title), esc(lec.summary)
         if not lec.written:
             links = "<em>not written yet</em>"
         else:
@@ -74,30 +75,13 @@ def landing_html(base_url: str, course_dir: Path | None = None) -> str:
                     f"{name}'>homework</a>"
                 )
             links = " &middot; ".join(links)
-        rows.append(
-            f"<tr id='lecture-{lec.number:02d}'><td class='number'>{lec.number:02d}</td>"
-            f"<td><strong class='title'>{title}</strong><br><span class='summary'>{summary}"
-            f"</span></td><td class='links'>{links}</td></tr>"
-        )
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>The Mathematics of Deep Learning</title>
-<style>
-body {{ font-family: sans-serif; max-width: 62em; margin: 2em auto; line-height: 1.45 }}
-td {{ padding: 0.5em 0.8em; vertical-align: top; border-bottom: 1px solid #ddd }}
-td.number {{ font-size: 1.4em; color: #555 }}
-td.links {{ white-space: nowrap }}
-</style></head>
-<body>
-<h1>The Mathematics of Deep Learning</h1>
-<p>An interactive course after Gitta Kutyniok's lecture at the 8th European Congress of
-Mathematics (2021). Open a lecture's dashboard to move its sliders, or its notebook in
-JupyterLab to read and change the code. <a class='lab' href='{esc(base)}lab/tree/{COURSE_DIR}'>
-JupyterLab</a> holds your own copy of every lecture; what you save there stays yours.</p>
-<table>
-{chr(10).join(rows)}
-</table>
-</body></html>"""
+        rows.append(lecture_row(lec, links))
+    intro = (
+        "Open a lecture's dashboard to move its sliders, or its notebook in JupyterLab to read "
+        f"and change the code. <a class='lab' href='{esc(base)}lab/tree/{COURSE_DIR}'>JupyterLab"
+        "</a> holds your own copy of every lecture; what you save there stays yours."
+    )
+    return course_page(intro, rows)
 
 
 def copy_course(home: Path) -> Path:

@@ -29,6 +29,7 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from course.lectures import LECTURES, ROOT
 
+from ..landing import course_page, lecture_row
 from .kernels import RENDER, Render
 
 __all__ = [
@@ -177,11 +178,9 @@ class LecturePageHandler(TornadoVoilaHandler):
         )
 
 
-def _lecture_rows(root_dir: Path, base_url: str, lab_url: str) -> str:
+def _lecture_rows(root_dir: Path, base_url: str, lab_url: str) -> list[str]:
     rows = []
     for lec in LECTURES:
-        title = html.escape(lec.title)
-        summary = html.escape(lec.summary)
         if not lec.written:
             links = "<em>not written yet</em>"
         else:
@@ -208,36 +207,19 @@ def _lecture_rows(root_dir: Path, base_url: str, lab_url: str) -> str:
             else:
                 links.append("<span class='homework'>homework not released yet</span>")
             links = " &middot; ".join(links)
-        rows.append(
-            f"<tr id='lecture-{lec.number:02d}'><td class='number'>{lec.number:02d}</td>"
-            f"<td><strong class='title'>{title}</strong><br><span class='summary'>{summary}</span>"
-            f"</td><td class='links'>{links}</td></tr>"
-        )
-    return "\n".join(rows)
+        rows.append(lecture_row(lec, links))
+    return rows
 
 
 def landing_page(root_dir: Path, base_url: str = "/", lab_url: str = "") -> str:
     """The course's front page: title, then every lecture of ``course.lectures.LECTURES`` with
     its number, title, one line and links (dashboard, notebook in JupyterLab, homework)."""
     rows = _lecture_rows(Path(root_dir), base_url, lab_url)
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>The Mathematics of Deep Learning</title>
-<style>
-body {{ font-family: sans-serif; max-width: 62em; margin: 2em auto; line-height: 1.45 }}
-td {{ padding: 0.5em 0.8em; vertical-align: top; border-bottom: 1px solid #ddd }}
-td.number {{ font-size: 1.4em; color: #555 }}
-td.links {{ white-space: nowrap }}
-</style></head>
-<body>
-<h1>The Mathematics of Deep Learning</h1>
-<p>An interactive course after Gitta Kutyniok's lecture at the 8th European Congress of
-Mathematics (2021). Open a lecture's dashboard and move its sliders; the mathematics answers.</p>
-<table>
-{rows}
-</table>
-<p><a href="{base_url}voila/tree">all files</a></p>
-</body></html>"""
+    return course_page(
+        "Open a lecture's dashboard and move its sliders; the mathematics answers.",
+        rows,
+        f'<p><a href="{base_url}voila/tree">all files</a></p>',
+    )
 
 
 class LandingHandler(JupyterHandler):
