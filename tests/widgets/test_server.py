@@ -226,6 +226,33 @@ def test_a_query_string_never_gets_a_preheated_kernel(server, tmp_path):
         assert f"Using pre-heated kernel: {_kernel_id(page)}" in log_path.read_text()
 
 
+def test_the_pool_refills_after_the_class_has_arrived(server, tmp_path):
+    """A taken pool kernel is replaced only once no page has been asked for for
+    ``refill_quiet_s`` (here 6 s), not while students keep arriving."""
+    notebook = server.log_path.parent / "tiny.ipynb"
+    options = ("--VoilaKernelManager.fill_delay=0.2", "--CourseKernelManager.refill_quiet_s=6")
+    with Served(notebook, *options, log_path=tmp_path / "refill.log", preheat=1) as pool:
+        log_path = pool.log_path
+
+        def fills():
+            return log_path.read_text().count("is filled with 1 kernel")
+
+        _wait_for(lambda: fills() == 1, 120, "the first fill")  # at start: at once
+        status, page = _get(pool.url)
+        assert status == 200 and "Using pre-heated kernel" in log_path.read_text()
+        taken = time.monotonic()
+        for _ in range(4):  # more students arrive, 1.5 s apart: the class is still arriving
+            time.sleep(1.5)
+            assert _get(pool.url)[0] == 200
+        last = time.monotonic()
+        assert fills() == 1, "the pool refilled while pages were still being asked for"
+        # and the students who came meanwhile got fresh kernels, not a wait for the pool's
+        assert log_path.read_text().count("Using pre-heated kernel") == 1
+        _wait_for(lambda: fills() == 2, 120, "the refill once the class had arrived")
+        refilled = time.monotonic()
+        assert refilled - last >= 5.0, (taken, last, refilled)
+
+
 def test_a_wire_student_gets_every_canvas_of_a_lecture_drawn(tmp_path):
     """The class benchmark's browser-less student (benchmarks/wire_student.py) asks for what a
     page asks: it must see the page settle with a frame for every canvas of the lecture."""

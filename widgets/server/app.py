@@ -35,11 +35,12 @@ DEFAULTS = {
         "cull_interval": 60,
         "cull_connected": False,
     },
-    # with --preheat: a kernel taken from the pool is replaced 30 s later, not after Voila's 1 s,
-    # so that a class arriving at once is not slowed by the pool re-executing the notebook for
-    # each student (measured: 10 pages at once from a pool of 10 refilled after 1 s took longer
-    # than without a pool)
-    "VoilaKernelManager": {"fill_delay": 30.0},
+    # with --preheat: a kernel taken from the pool is replaced no sooner than 5 s later, and only
+    # once no page has been asked for for 15 s (CourseKernelManager.refill_quiet_s), so that a
+    # class arriving is not slowed by the pool re-executing the notebook for each student
+    # (measured: 10 pages at once from a pool of 10 refilled after 1 s took longer than without a
+    # pool; refilled after 30 s on a slow machine, 10 pages took 126 s instead of 16)
+    "VoilaKernelManager": {"fill_delay": 5.0},
     "VoilaConfiguration": {
         # nbgrader's and notebook's front-end plug-ins fail to load in Voila: only console errors
         "extension_denylist": ["@jupyter/nbgrader", "@jupyter-notebook/lab-extension"],

@@ -10,7 +10,8 @@
   unload request needs (without it Voila's shutdown-on-unload is refused with 403, upstream issue
   #1458), takes a place under the kernel ceiling or answers with a "class is full" page (503),
   and does not hand a preheated kernel to a request with a query string (the pool executed the
-  notebook before the request existed, so the notebook could not have seen it).
+  notebook before the request existed, so the notebook could not have seen it), nor one that
+  has not started yet (the page would wait for it).
 - :class:`LandingHandler` is the course's front page at ``/``; :class:`HomeworkHandler` serves
   the students' versions of the homework (never the sources, which hold the solutions).
 """
@@ -173,9 +174,30 @@ class LecturePageHandler(TornadoVoilaHandler):
     ):
         if request_args:
             return False  # a preheated kernel ran the notebook without this query string
-        return super().should_use_rendered_notebook(
+        if not super().should_use_rendered_notebook(
             notebook_data, pool_size, template_name, theme, request_args
+        ):
+            return False
+        # Only a kernel that has started: Voila would otherwise hand the page the pool's oldest
+        # entry and make it wait for that kernel's start (which waits for the class to settle,
+        # CourseKernelManager.refill_quiet_s); a fresh kernel is faster then.
+        km = self.kernel_manager
+        pool = next(
+            (
+                getattr(km, "_pools", {}).get(name, [])
+                for name, data in getattr(km, "notebook_data", {}).items()
+                if data is notebook_data
+            ),
+            [],
         )
+
+        def started(task) -> bool:
+            return task.done() and not task.cancelled() and task.exception() is None
+
+        if not any(started(t) for t in pool):
+            return False
+        pool.sort(key=lambda t: not started(t))  # Voila takes the first
+        return True
 
 
 def _lecture_rows(root_dir: Path, base_url: str, lab_url: str) -> list[str]:

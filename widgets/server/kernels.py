@@ -6,15 +6,19 @@ counts a running job's widget traffic as activity, so a student who presses Play
 tab keeps a core busy until the server stops. :class:`CourseKernelManager` counts each kernel's
 websocket connections and shuts a kernel down once it has had none for ``grace_s`` seconds, busy
 or not (its jobs end with it). A kernel whose page is still being rendered, or that waits in the
-preheated pool, is kept. It also puts a ceiling on the kernels of one server.
+preheated pool, is kept. It also puts a ceiling on the kernels of one server, and refills the
+preheated pool only once the class has arrived (``refill_quiet_s``): a pool kernel executes the
+whole notebook, and ten of them starting while ten students' pages load made every page wait.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import time
 from dataclasses import dataclass, field
 
+from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Int
@@ -70,9 +74,22 @@ class CourseKernelManager(AsyncMappingKernelManager):
         "asked for beyond it gets a 'class is full' page. 0: no ceiling.",
     )
 
+    refill_quiet_s = Float(
+        15.0,
+        config=True,
+        help="With --preheat: a kernel for the pool is started only once no page has been "
+        "asked for or connected, and no page's kernel has sent a message, for this many seconds "
+        "(at most 5 minutes later), so that the pool refills after a class has arrived, not "
+        "while it arrives. 0: at once.",
+    )
+
+    #: the longest a pool kernel waits for the class to settle, in seconds
+    REFILL_WAIT_MAX_S = 300.0
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._life: dict[str, _Life] = {}
+        self._last_page_activity = float("-inf")
         self._reserved = 0
         self._reaper = None
         self._start_reaper()
@@ -85,6 +102,7 @@ class CourseKernelManager(AsyncMappingKernelManager):
 
     def admit(self, render: Render) -> bool:
         """Take a place for a page request, or return False when the class is full."""
+        self._last_page_activity = time.monotonic()
         if self.max_kernels > 0 and self.page_kernel_count() >= self.max_kernels:
             return False
         render.admitted = True
@@ -112,9 +130,33 @@ class CourseKernelManager(AsyncMappingKernelManager):
                     ids.add(task.result().get("kernel_id"))
         return ids
 
+    # ------------------------------------------------------------------ pool refill
+    def seconds_until_quiet(self, now: float | None = None) -> float:
+        """How long a pool kernel should still wait: 0 once no page has been asked for or
+        connected, and no page's kernel has sent a message, for ``refill_quiet_s`` seconds."""
+        now = time.monotonic() if now is None else now
+        last = self._last_page_activity
+        pooled = self.pooled_kernel_ids()
+        wall = utcnow()
+        for kid in self.list_kernel_ids():
+            seen = getattr(self._kernels.get(kid), "last_activity", None)
+            if kid not in pooled and seen is not None:  # a page's kernel drawing, computing
+                last = max(last, now - (wall - seen).total_seconds())
+        return max(0.0, last + self.refill_quiet_s - now)
+
+    async def _until_quiet(self) -> None:
+        deadline = time.monotonic() + self.REFILL_WAIT_MAX_S
+        while (wait := self.seconds_until_quiet()) > 0 and time.monotonic() < deadline:
+            await asyncio.sleep(min(wait, 1.0))
+
     # ------------------------------------------------------------------ lifecycle
     async def start_kernel(self, *args, **kwargs):
         render = RENDER.get()
+        if (kwargs.get("env") or {}).get("VOILA_PREHEAT") == "True":
+            # a kernel for the preheated pool (its task may have been created while a page was
+            # rendered, and so carry that page's context): started after the class has arrived
+            render = None
+            await self._until_quiet()
         if render is not None and render.admitted:
             # the request's place becomes its kernel
             render.admitted = False
@@ -137,7 +179,7 @@ class CourseKernelManager(AsyncMappingKernelManager):
         life = self._life.setdefault(kernel_id, _Life())
         life.connections += 1
         life.ever_connected = True
-        life.last_seen = time.monotonic()
+        life.last_seen = self._last_page_activity = time.monotonic()
 
     def notify_disconnect(self, kernel_id):
         super().notify_disconnect(kernel_id)
