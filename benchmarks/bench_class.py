@@ -41,6 +41,8 @@ from widgets.serve import CHROMIUM_ARGS, free_port, launch, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
+#: every page's window (width, height) in CSS pixels; set by ``--viewport``
+VIEWPORT = (1400, 900)
 KERNEL_ID = "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
 STATE = """() => [document.body.innerText.split('up to date').length - 1,
     document.body.innerText.includes('computing\\u2026'),
@@ -185,7 +187,8 @@ async def _class(browser, port: int, url: str, n: int, legacy: bool) -> dict:
     """``n`` pages at once: in Chromium (``browser``) or, with ``browser=None``, on the wire."""
     context = None
     if browser is not None:
-        context = await browser.new_context(viewport={"width": 1400, "height": 4000})
+        width, height = VIEWPORT
+        context = await browser.new_context(viewport={"width": width, "height": height})
     probe, kid_box, stop = {}, [], threading.Event()
     thread = None
     if legacy:
@@ -224,6 +227,12 @@ def main(argv=None):
     parser.add_argument("--modes", nargs="*", default=["cold", "warm"], help="cold, warm")
     parser.add_argument("--name", default="class", help="results/<name>.json")
     parser.add_argument(
+        "--viewport",
+        default="1400x900",
+        help="WIDTHxHEIGHT of every page (default: a laptop's window; the browser rasterizes "
+        "what is near the window, so a taller one costs the shared cores more)",
+    )
+    parser.add_argument(
         "--client",
         choices=["chromium", "wire"],
         default="chromium",
@@ -232,6 +241,8 @@ def main(argv=None):
         "(benchmarks/wire_student.py), so that the server's own share is measured",
     )
     args = parser.parse_args(argv)
+    global VIEWPORT
+    VIEWPORT = tuple(int(x) for x in args.viewport.lower().split("x"))
     from playwright.async_api import async_playwright
 
     wanted = {int(x) for x in args.lectures} if args.lectures else None
@@ -255,6 +266,7 @@ def main(argv=None):
         pw = loop.run_until_complete(async_playwright().start())
         browser = loop.run_until_complete(start_browser(pw))
     results["client"] = args.client
+    results["viewport"] = args.viewport
     try:
         for lec in lectures:
             warm_dir = None
