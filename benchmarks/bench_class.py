@@ -10,7 +10,8 @@ optionally a preheated pool of N kernels. During the N = 10 load one client conn
 with the legacy websocket protocol; whether it is refused and how long the server takes to
 answer an HTTP request meanwhile are recorded.
 
-``python -m benchmarks.bench_class [--lectures 01 04] [--n 1 5 10 20] [--preheat] [--linger 60]``
+``python -m benchmarks.bench_class [--lectures 01 04] [--n 1 5 10 20] [--preheat] [--linger 60]
+[--viewport 1400x900]`` (every page a laptop's window by default)
 (``./mathdl bench class`` runs the default). The machine's cores run the browser as well as
 the server: a real class's browsers do not share them.
 """
