@@ -21,7 +21,10 @@
 #   are stopped; inside each server, Voila/Jupyter kernels idle for 10 minutes are shut down;
 # - nbgrader: the exchange in <data>/exchange (one machine; the course id "mathdl"), the lecturer's
 #   course directory <data>/home/<admin>/course with the formgrader; students get the assignment
-#   list only. Students on several machines need ngshare instead (see deploy/z2jh/config.yaml).
+#   list only. Students on several machines need ngshare instead (see deploy/z2jh/config.yaml);
+# - one shared result store for every student's kernels in <data>/results (MATHDL_CACHE_DIR):
+#   a lecture's default results are computed once for the class; `./mathdl hub` fills it at the
+#   lowest priority while the hub runs.
 #
 # Students' servers all run as the hub's Unix user: the hub keeps students apart over HTTP (a
 # student cannot open another's server: 403), but code a student runs in JupyterLab could read
@@ -45,7 +48,7 @@ from pathlib import Path
 from jupyterhub.spawner import SimpleLocalProcessSpawner
 from traitlets import Unicode
 
-from widgets.hub import LANDING_PATH, copy_course
+from widgets.hub import LANDING_PATH, copy_course, results_directory
 
 c = get_config()  # noqa: F821 (defined by JupyterHub when it reads this file)
 
@@ -205,6 +208,11 @@ c.Spawner.environment = {
     "MALLOC_ARENA_MAX": "2",
     "JUPYTERHUB_ACTIVITY_INTERVAL": ENV.get("MATHDL_HUB_ACTIVITY_S", "60"),
     "MATHDL_NBGRADER_EXCHANGE": str(DATA / "exchange"),
+    # one result store for the class: what is the same for everyone is computed once
+    # (widgets.hub.results_directory; `./mathdl hub` fills it in the background)
+    "MATHDL_CACHE_DIR": str(results_directory(DATA)),
+    # matplotlib's font cache built once for the class, not in every new student's home
+    "MPLCONFIGDIR": str(DATA / "matplotlib"),
     "JUPYTER_CONFIG_PATH": str(REPO / "deploy" / "jupyter"),
 }
 c.Spawner.args = [
@@ -222,6 +230,8 @@ def _pre_spawn(spawner):
     # the lecturer gets nbgrader's formgrader and a course directory; students do not load it
     (DATA / "exchange").mkdir(exist_ok=True)
     os.chmod(DATA / "exchange", 0o777)
+    results_directory(DATA).mkdir(exist_ok=True)
+    (DATA / "matplotlib").mkdir(exist_ok=True)
     if spawner.user.name == ADMIN:
         spawner.environment = {
             **spawner.environment,

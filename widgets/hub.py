@@ -26,6 +26,7 @@ from pathlib import Path
 
 from course.lectures import LECTURES, ROOT
 
+from .cache import ENV as CACHE_ENV
 from .landing import course_page, lecture_row
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "LANDING_PATH",
     "landing_html",
     "copy_course",
+    "results_directory",
     "hub_command",
     "hub_environment",
     "launch_hub",
@@ -82,6 +84,18 @@ def landing_html(base_url: str, course_dir: Path | None = None) -> str:
         "</a> holds your own copy of every lecture; what you save there stays yours."
     )
     return course_page(intro, rows)
+
+
+def results_directory(data_dir) -> Path:
+    """The shared result store of every student's kernels on the one-machine hub.
+
+    What is the same for every student (a lecture's default results, sweeps, operators) is then
+    computed once for the class instead of once per student (each student has their own home,
+    so the default store ``~/.cache/mathdl/results`` would be per student). The servers all run
+    as the hub's Unix user (see deploy/jupyterhub_config.py), so a shared folder opens nothing
+    that was closed.
+    """
+    return Path(data_dir).resolve() / "results"
 
 
 def copy_course(home: Path) -> Path:
@@ -214,6 +228,16 @@ def main(argv=None) -> None:
         f"  idle servers stop after an hour. Hub state and homes: {Path(args.data).resolve()}\n",
         flush=True,
     )
+    if not os.environ.get("MATHDL_NO_WARM"):
+        # fill the students' shared store at the lowest priority while the hub runs (as
+        # ./mathdl course does); it ends with the hub
+        subprocess.Popen(
+            ["nice", "-n", "19", sys.executable, "-m", "widgets.warm", "--with-parent"],
+            env={**os.environ, CACHE_ENV: str(results_directory(args.data))},
+            cwd=str(ROOT),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     cmd = hub_command()
     os.chdir(args.data)
     os.execve(cmd[0], cmd, env)

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from widgets.hub import results_directory
+
 from .students import Hub, run_students
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
@@ -110,6 +112,15 @@ def test_students_log_in_at_once_and_move_a_slider(hub):
     for r in runs:
         assert "Traceback" not in r.page_text and "\u26a0" not in r.page_text, r.name
     assert hub.running_servers() == set(STUDENTS)
+    # every student's server (and so every kernel it starts) uses the class's one result store
+    # and matplotlib's font cache, built once, not once per student's home
+    servers = list(_servers_of(hub.data_dir.resolve()))
+    assert len(servers) >= len(STUDENTS)
+    for pid in servers:
+        env = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        assert f"MATHDL_CACHE_DIR={results_directory(hub.data_dir)}".encode() in env, pid
+        assert f"MPLCONFIGDIR={hub.data_dir.resolve() / 'matplotlib'}".encode() in env, pid
+    assert list((hub.data_dir / "home").glob("*/.cache/matplotlib")) == []
 
 
 def test_a_student_cannot_open_another_students_server(hub):
