@@ -26,7 +26,6 @@ from pathlib import Path
 
 from course.lectures import LECTURES, ROOT
 
-from .cache import ENV as CACHE_ENV
 from .landing import course_page, lecture_row
 
 __all__ = [
@@ -228,16 +227,9 @@ def main(argv=None) -> None:
         f"  idle servers stop after an hour. Hub state and homes: {Path(args.data).resolve()}\n",
         flush=True,
     )
-    if not os.environ.get("MATHDL_NO_WARM"):
-        # fill the students' shared store at the lowest priority while the hub runs (as
-        # ./mathdl course does); it ends with the hub
-        subprocess.Popen(
-            ["nice", "-n", "19", sys.executable, "-m", "widgets.warm", "--with-parent"],
-            env={**os.environ, CACHE_ENV: str(results_directory(args.data))},
-            cwd=str(ROOT),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+    from .warm import in_background
+
+    in_background(results_directory(args.data))  # the students' store, filled while the hub runs
     cmd = hub_command()
     os.chdir(args.data)
     os.execve(cmd[0], cmd, env)

@@ -214,7 +214,11 @@ def main(argv=None) -> None:
         preheat=args.preheat,
         extra=extra,
     )
-    os.execve(cmd[0], cmd, kernel_environment())
+    env = kernel_environment()
+    from .warm import in_background
+
+    in_background(env[CACHE_ENV])  # the server's store, filled while it serves
+    os.execve(cmd[0], cmd, env)
 
 
 if __name__ == "__main__":

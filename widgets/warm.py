@@ -9,11 +9,36 @@ a warm in the background beside its server; it stops with the server).
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 
-from widgets.cache import warm
+from widgets.cache import ENV, warm
+
+__all__ = ["in_background"]
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def in_background(directory) -> subprocess.Popen | None:
+    """Fill the store in ``directory`` in a background process at the lowest priority (nice 19)
+    that ends with the calling process, also after that one has exec'd into a server; output in
+    ``$TMPDIR/mathdl-warm.log``. On a warm store it only reads. ``MATHDL_NO_WARM=1``: nothing."""
+    if os.environ.get("MATHDL_NO_WARM"):
+        return None
+    log = open(Path(tempfile.gettempdir()) / "mathdl-warm.log", "w")  # noqa: SIM115
+    with log:
+        return subprocess.Popen(
+            ["nice", "-n", "19", sys.executable, "-m", "widgets.warm", "--with-parent"],
+            env={**os.environ, ENV: str(directory)},
+            cwd=str(ROOT),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def _end_with_parent(interval_s: float = 1.0) -> None:
